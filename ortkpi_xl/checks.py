@@ -1,0 +1,301 @@
+"""Consistency rules of the spec, applied to computed rows.
+
+The checks read the engine's ``Computation`` (never the cells again) and say, for each problem,
+the sheet, the cell and what to do, in French. Cell addresses come from the adapter through
+``locate(row, field)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+from .cells import CellReader, Reading, State
+from .engine import Computation, Outcome
+from .fields import FIELD_BY_KEY, FIELDS, Kind
+from .findings import Finding, Severity
+from .formatting import format_mark, format_number, format_percent, format_signed_percent
+from .indicators import INDICATORS, Rule
+from .normalize import label_key
+
+Locate = Callable[[int, str], "str | None"]
+
+# (rule, smaller field, larger field, severity, noun of smaller, noun of larger, why)
+_ORDER_RULES = (
+    (
+        "presentes_sup_entrants",
+        "presentes",
+        "entrants",
+        Severity.ERREUR,
+        "présentés",
+        "entrants",
+        "le nombre de présentés ne peut pas dépasser le nombre d'entrants",
+    ),
+    (
+        "interruptions_sup_entrants",
+        "interruptions",
+        "entrants",
+        Severity.ERREUR,
+        "interruptions",
+        "entrants",
+        "le nombre d'interruptions ne peut pas dépasser le nombre d'entrants",
+    ),
+    (
+        "ruptures_sup_interruptions",
+        "ruptures",
+        "interruptions",
+        Severity.ERREUR,
+        "ruptures nettes",
+        "interruptions",
+        "une rupture nette est d'abord une interruption : il ne peut y en avoir davantage",
+    ),
+    (
+        "reussis_sup_presentes",
+        "reussis",
+        "presentes",
+        Severity.ERREUR,
+        "reçus",
+        "présentés",
+        "le nombre de reçus ne peut pas dépasser le nombre de présentés",
+    ),
+    (
+        "poursuivants_sup_repondants",
+        "poursuivants",
+        "repondants",
+        Severity.ERREUR,
+        "poursuites d'études",
+        "répondants",
+        "le nombre de poursuites d'études ne peut pas dépasser le nombre de répondants",
+    ),
+    (
+        "repondants_sup_entrants",
+        "repondants",
+        "entrants",
+        Severity.ERREUR,
+        "répondants",
+        "entrants",
+        "le nombre de répondants ne peut pas dépasser le nombre d'entrants",
+    ),
+)
+
+
+def _cell(locate: Locate, row: int, key: str) -> str:
+    return locate(row, key) or ""
+
+
+def _prefix(cell: str) -> str:
+    return f"{cell} : " if cell else ""
+
+
+def check_rows(comp: Computation, sheet: str, locate: Locate) -> list[Finding]:
+    """Every row-level finding of the spec for the rows of one sheet."""
+    findings: list[Finding] = []
+    add = findings.append
+
+    # 1. what was typed: unreadable, error values, interpreted text, statuses
+    for field in FIELDS:
+        if field.computed or field.key not in comp.readings:
+            continue
+        for row, reading in enumerate(comp.readings[field.key]):
+            cell = _cell(locate, row, field.key)
+            finding = _reading_finding(reading, field.key, sheet, cell)
+            if finding:
+                add(finding)
+
+    # 2. counts that contradict each other
+    for rule, small, large, severity, small_noun, large_noun, why in _ORDER_RULES:
+        for row in range(comp.rows):
+            a = comp.reading(row, small)
+            b = comp.reading(row, large)
+            noun = large_noun
+            if large == "repondants" and b.missing:  # blank respondents: the presented count
+                b, noun = comp.reading(row, "presentes"), "présentés (pas de nombre de répondants)"
+            if a.usable and b.usable and a.number > b.number:
+                cell = _cell(locate, row, small)
+                message = (
+                    f"{_prefix(cell)}{format_number(a.number)} {small_noun} pour "
+                    f"{format_number(b.number)} {noun} — {why}."
+                )
+                add(Finding(severity, sheet, cell, rule, message))
+    for row in range(comp.rows):
+        p, r, e = (comp.reading(row, k) for k in ("presentes", "ruptures", "entrants"))
+        if p.usable and r.usable and e.usable and p.number + r.number > e.number:
+            cell = _cell(locate, row, "ruptures")
+            add(
+                Finding(
+                    Severity.AVERTISSEMENT,
+                    sheet,
+                    cell,
+                    "presentes_ruptures_sup_entrants",
+                    f"{_prefix(cell)}{format_number(p.number)} présentés + "
+                    f"{format_number(r.number)} ruptures nettes dépassent les "
+                    f"{format_number(e.number)} entrants — vérifiez les effectifs.",
+                )
+            )
+
+    # 3. identification: missing programme, duplicates
+    seen: dict[tuple[str, str], int] = {}
+    for row in range(comp.rows):
+        formation = comp.reading(row, "formation").text or comp.reading(row, "intitule").text
+        promotion = comp.reading(row, "promotion").text or ""
+        if not formation:
+            cell = _cell(locate, row, "formation") or _cell(locate, row, "intitule")
+            add(
+                Finding(
+                    Severity.AVERTISSEMENT,
+                    sheet,
+                    cell,
+                    "formation_manquante",
+                    f"{_prefix(cell)}ligne sans nom de formation — indiquez la formation "
+                    "pour que les chiffres soient attribués.",
+                )
+            )
+            continue
+        key = (label_key(formation, drop_number=False), label_key(promotion, drop_number=False))
+        if key in seen:
+            cell = _cell(locate, row, "formation") or _cell(locate, row, "intitule")
+            first = _cell(locate, seen[key], "formation") or _cell(locate, seen[key], "intitule")
+            add(
+                Finding(
+                    Severity.ERREUR,
+                    sheet,
+                    cell,
+                    "doublon",
+                    f"{_prefix(cell)}« {formation} » {promotion} figure deux fois "
+                    f"(aussi en {first or 'une autre ligne'}) — supprimez le doublon ou "
+                    "corrigez la promotion.",
+                )
+            )
+        else:
+            seen[key] = row
+
+    # 4. figures still expected from outside (info: they do not block submission)
+    for ind in INDICATORS:
+        if not ind.external:
+            continue
+        frame = comp.outcomes.get(ind.key)
+        if frame is None:
+            continue
+        for row in frame.index[frame["outcome"] == Outcome.PENDING.value].tolist():
+            cell = _cell(locate, row, ind.key)
+            add(
+                Finding(
+                    Severity.INFO,
+                    sheet,
+                    cell,
+                    "en_attente",
+                    f"{_prefix(cell)}{frame['note'].iat[row]}",
+                )
+            )
+    return findings
+
+
+def _reading_finding(reading: Reading, key: str, sheet: str, cell: str) -> Finding | None:
+    field = FIELD_BY_KEY[key]
+    if reading.state is State.INVALID:
+        advice = {
+            Kind.COUNT: "saisissez un nombre entier positif ou nul",
+            Kind.MARK: "saisissez une note de 0 à 5",
+            Kind.RATE: "saisissez un taux de 0 à 100 %",
+            Kind.LEVEL: "saisissez un niveau de 3 à 8",
+        }.get(field.kind, "corrigez la valeur")
+        return Finding(
+            Severity.ERREUR,
+            sheet,
+            cell,
+            "valeur_illisible",
+            f"{_prefix(cell)}{reading.note} dans « {field.label} » — {advice}.",
+        )
+    if reading.state is State.ERROR:
+        return Finding(
+            Severity.ERREUR,
+            sheet,
+            cell,
+            "cellule_en_erreur",
+            f"{_prefix(cell)}la cellule contient l'erreur {reading.text} — saisissez "
+            "la valeur ou videz la cellule.",
+        )
+    if reading.state is State.NUMBER and reading.interpreted:
+        return Finding(
+            Severity.INFO,
+            sheet,
+            cell,
+            "valeur_interpretee",
+            f"{_prefix(cell)}{reading.note} — vérifiez que c'est bien ce qui est voulu.",
+        )
+    if reading.state is State.STATUS and field.kind is not Kind.TEXT:
+        return Finding(
+            Severity.INFO,
+            sheet,
+            cell,
+            "statut_saisi",
+            f"{_prefix(cell)}statut « {reading.text} » au lieu d'un nombre — les "
+            "indicateurs qui en dépendent affichent ce statut.",
+        )
+    return None
+
+
+def check_stale(
+    comp: Computation,
+    stored: Mapping[str, Sequence[object]],
+    sheet: str,
+    locate: Locate,
+) -> list[Finding]:
+    """Computed cells whose stored value is not what their inputs give, at the shown digit."""
+    reader = CellReader(comp.config)
+    findings: list[Finding] = []
+    for ind in INDICATORS:
+        if not ind.computed or ind.key not in stored or ind.key not in comp.outcomes:
+            continue
+        kind = FIELD_BY_KEY[ind.key].kind
+        show = format_signed_percent if ind.rule is Rule.DIFFERENCE else format_percent
+        for row, raw in enumerate(stored[ind.key]):
+            if row >= comp.rows:
+                break
+            result = comp.result(row, ind.key)
+            reading = reader.read(raw, kind)
+            cell = _cell(locate, row, ind.key)
+            if reading.state is State.ERROR:
+                findings.append(
+                    Finding(
+                        Severity.ERREUR,
+                        sheet,
+                        cell,
+                        "cellule_en_erreur",
+                        f"{_prefix(cell)}la cellule affiche {reading.text} — lancez Recalculer.",
+                    )
+                )
+                continue
+            expected = show(result.value) if result.value is not None else result.text or ""
+            if reading.state is State.NUMBER:
+                found = show(reading.number)
+            elif reading.state in (State.BLANK,):
+                found = ""
+            else:
+                found = reading.text or ""
+            if label_key(found, drop_number=False) == label_key(
+                expected, drop_number=False
+            ) and found.startswith("-") == expected.startswith("-"):
+                continue
+            shown = f"« {found} »" if found else "rien"
+            findings.append(
+                Finding(
+                    Severity.ERREUR,
+                    sheet,
+                    cell,
+                    "valeur_perimee",
+                    f"{_prefix(cell)}{ind.title} : la cellule affiche {shown}, les effectifs "
+                    f"donnent « {expected} » — lancez Recalculer (ou corrigez la saisie).",
+                )
+            )
+    return findings
+
+
+def describe(value: float, kind: Kind) -> str:
+    """A figure as French text for messages."""
+    if kind is Kind.MARK:
+        return format_mark(value)
+    if kind is Kind.POINTS:
+        return format_signed_percent(value)
+    if kind is Kind.RATE:
+        return format_percent(value)
+    return format_number(value)

@@ -1,0 +1,156 @@
+"""La ligne de commande ``ortkpi-xl``.
+
+A thin layer: each sub-command parses its arguments, calls the library and turns an
+``OrtkpiError`` into one French sentence on stderr and exit status 2. No traceback reaches staff
+unless ``ORTKPI_DEBUG=1`` is set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+
+from . import __version__
+from .config import default_config_text, load_config
+from .errors import OrtkpiError
+from .indicators import INDICATORS
+
+EXIT_OK, EXIT_FINDINGS, EXIT_FAILURE = 0, 1, 2
+
+# Sub-commands register here: name → (add_arguments, run, help).
+AddArguments = Callable[[argparse.ArgumentParser], None]
+Run = Callable[[argparse.Namespace], int]
+COMMANDS: dict[str, tuple[AddArguments, Run, str]] = {}
+
+
+def register(
+    name: str, help_text: str, run: Run, add_arguments: AddArguments | None = None
+) -> None:
+    """Make ``run`` the sub-command ``name`` (``add_arguments`` declares its arguments)."""
+    COMMANDS[name] = (add_arguments or (lambda parser: None), run, help_text)
+
+
+_ARGPARSE_FR = (
+    ("invalid choice", "choix invalide"),
+    ("choose from", "choisir parmi"),
+    ("the following arguments are required", "arguments obligatoires manquants"),
+    ("unrecognized arguments", "arguments non reconnus"),
+    ("expected one argument", "une valeur est attendue"),
+    ("argument ", "argument "),
+)
+
+
+class _FrenchFormatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):  # argparse API
+        super().add_usage(usage, actions, groups, prefix or "usage : ")
+
+
+class _FrenchParser(argparse.ArgumentParser):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("add_help", False)
+        kwargs.setdefault("formatter_class", _FrenchFormatter)
+        super().__init__(*args, **kwargs)
+        self.add_argument("-h", "--help", action="help", help="affiche cette aide et quitte")
+
+    def error(self, message: str) -> None:  # argparse API
+        for english, french in _ARGPARSE_FR:
+            message = message.replace(english, french)
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_FAILURE, f"{self.prog} : erreur : {message}\n")
+
+
+def _config_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--verifier",
+        metavar="FICHIER",
+        help="vérifie un fichier config.yaml au lieu d'afficher les réglages par défaut",
+    )
+
+
+def _run_config(args: argparse.Namespace) -> int:
+    if args.verifier:
+        config = load_config(args.verifier)
+        print(
+            f"{args.verifier} : configuration valide (seuil petit effectif "
+            f"{config.seuil_petit_effectif}, mot « {config.mots.non_calculable} »)."
+        )
+        return EXIT_OK
+    sys.stdout.write(default_config_text())
+    return EXIT_OK
+
+
+register(
+    "config",
+    "affiche les réglages par défaut, ou vérifie un config.yaml",
+    _run_config,
+    _config_arguments,
+)
+
+
+def _run_indicateurs(args: argparse.Namespace) -> int:
+    for ind in INDICATORS:
+        print(f"{ind.number:>2}. {ind.title} — {ind.definition}")
+    return EXIT_OK
+
+
+register("indicateurs", "liste les 11 indicateurs et leur définition", _run_indicateurs)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _FrenchParser(
+        prog="ortkpi-xl",
+        description=(
+            "Indicateurs de performance des CFA du réseau ORT (art. L6111-8 du code du "
+            "travail) : calcul, contrôle et mise en forme du classeur Excel des indicateurs."
+        ),
+        epilog="Exemple : ortkpi-xl recalculer indicateurs.xlsx -o indicateurs-calcules.xlsx",
+    )
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"ortkpi-xl {__version__}",
+        help="affiche la version et quitte",
+    )
+    parser._optionals.title = "options"
+    parser._positionals.title = "commandes"
+    sub = parser.add_subparsers(dest="commande", metavar="COMMANDE", parser_class=_FrenchParser)
+    for name, (add_arguments, run, help_text) in COMMANDS.items():
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p._optionals.title = "options"
+        p._positionals.title = "arguments"
+        add_arguments(p)
+        p.set_defaults(run=run)
+    return parser
+
+
+def _load_commands() -> None:
+    """Import the modules that register sub-commands (kept out of the core's imports)."""
+    from . import commands  # noqa: F401
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    _load_commands()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "run", None):
+        parser.print_help()
+        return EXIT_OK
+    try:
+        return args.run(args)
+    except OrtkpiError as exc:
+        print(f"Erreur : {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        print("Interrompu : rien n'a été modifié.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - staff never see a traceback
+        if os.environ.get("ORTKPI_DEBUG") == "1":
+            raise
+        print(
+            f"Erreur interne d'ortkpi-xl ({type(exc).__name__} : {exc}). Relancez avec "
+            "ORTKPI_DEBUG=1 pour le détail et signalez-la.",
+            file=sys.stderr,
+        )
+        return EXIT_FAILURE

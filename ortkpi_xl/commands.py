@@ -1,0 +1,1 @@
+"""Sub-commands that act on workbooks are registered by importing their modules here."""

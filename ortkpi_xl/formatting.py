@@ -1,0 +1,60 @@
+"""Figures as French text, rounded the way Excel displays them.
+
+Excel rounds half away from zero on the decimal value it shows (15 significant digits), so
+9/16 = 56.25 % displays 56,3 %; Python's ``round`` (half to even, on the binary value) would say
+56,2. Every text the tool produces from a figure goes through this module.
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import ROUND_HALF_UP, Context, Decimal
+
+_WIDE = Context(prec=400)  # room for any float's digits (up to 1.8e308) plus decimals
+
+
+def excel_round(value: float, digits: int = 0) -> Decimal:
+    """``ROUND(value; digits)`` as Excel computes it: half away from zero, 15 digits."""
+    if not math.isfinite(value):
+        raise ValueError(f"valeur non finie : {value!r}")
+    exact = Decimal(f"{value:.15g}")
+    return exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP, context=_WIDE)
+
+
+def _french(number: Decimal, strip_zeros: bool) -> str:
+    text = format(number, "f")
+    if strip_zeros and "." in text:
+        text = text.rstrip("0").rstrip(".")
+    if text in ("-0", "") or set(text) <= set("-0.") and text.startswith("-"):
+        text = text.lstrip("-")
+    return text.replace(".", ",")
+
+
+def format_number(value: float, digits: int | None = None) -> str:
+    """A number in French: ``12``, ``12,5``; ``digits`` fixes the decimals, else up to 6."""
+    if digits is None:
+        return _french(excel_round(value, 6), strip_zeros=True)
+    return _french(excel_round(value, digits), strip_zeros=False)
+
+
+def format_percent(fraction: float, digits: int = 1, *, strip_zeros: bool = False) -> str:
+    """0.5625 → ``56,3 %`` (Excel's ``0.0%`` display)."""
+    return _french(excel_round(fraction * 100, digits), strip_zeros) + " %"
+
+
+def format_percent_points(fraction: float, digits: int = 1) -> str:
+    """A rate in points without the sign: 0.5625 → ``56,3`` (reference tables)."""
+    return _french(excel_round(fraction * 100, digits), strip_zeros=False)
+
+
+def format_signed_percent(fraction: float, digits: int = 0) -> str:
+    """The valeur ajoutée: 0.05 → ``+5 %``, -0.2 → ``-20 %``, 0 → ``0 %``."""
+    rounded = excel_round(fraction * 100, digits)
+    text = _french(abs(rounded), strip_zeros=False)
+    sign = "+" if rounded > 0 else "-" if rounded < 0 else ""
+    return f"{sign}{text} %"
+
+
+def format_mark(mark: float) -> str:
+    """A survey mark out of 5 with one decimal: ``4,4``."""
+    return _french(excel_round(mark, 1), strip_zeros=False)

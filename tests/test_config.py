@@ -1,0 +1,89 @@
+"""Configuration: defaults, partial override, and a clear French message for each mistake."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ortkpi_xl.config import default_config, load_config
+from ortkpi_xl.errors import ConfigError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "config.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_defaults_match_the_spec():
+    c = default_config()
+    assert c.seuil_petit_effectif == 11
+    assert c.mots.non_calculable == "NC"
+    assert c.couleur_en_attente == "FFFF00"
+    assert c.formats.taux == "0.0%" and c.formats.valeur_ajoutee == "+0%;-0%;0%"
+    assert c.sites["Ecole de Travail"].uai == ("0751488K",)
+
+
+def test_repository_config_is_valid():
+    config = load_config(ROOT / "config.yaml")
+    assert config.sites["Ecole de Travail"].uai == ("0751488K",)
+
+
+def test_partial_override_keeps_other_defaults(tmp_path):
+    c = load_config(write(tmp_path, "seuil_petit_effectif: 15\nmots:\n  non_calculable: n.c.\n"))
+    assert c.seuil_petit_effectif == 15
+    assert c.mots.non_calculable == "n.c."
+    assert c.mots.petit_effectif == "Non requis"  # untouched sibling key
+    assert c.formats.taux == "0.0%"
+
+
+def test_empty_file_means_defaults(tmp_path):
+    assert load_config(write(tmp_path, "# rien\n")).seuil_petit_effectif == 11
+
+
+@pytest.mark.parametrize("text, words", [
+    ("seuil_petit_effectif: onze\n", ["seuil_petit_effectif", "nombre entier"]),
+    ("seuil_petit_effectif: 0\n", ["seuil_petit_effectif", "entre 1"]),
+    ("seuil_petit_effectif: true\n", ["seuil_petit_effectif"]),
+    ("seuil_petit_efectif: 12\n", ["clé inconnue", "seuil_petit_efectif", "seuil_petit_effectif"]),
+    ("mots:\n  nc: X\n", ["clé inconnue", "mots.nc", "non_calculable"]),
+    ("mots:\n  non_calculable: ''\n", ["mots.non_calculable", "texte non vide"]),
+    ("mots:\n  non_calculable: Non requis\n", ["différents"]),
+    ("mots:\n  non_calculable: '=1/0'\n", ["mots.non_calculable", "formule"]),
+    ("mots:\n  en_attente: '0'\n", ["mots.en_attente"]),
+    ("couleur_en_attente: jaune\n", ["couleur_en_attente", "hexadécimal"]),
+    ("inserjeunes:\n  indicateurs: [1, 9]\n", ["inserjeunes.indicateurs", "9, 10 et 11"]),
+    ("inserjeunes:\n  niveaux: [3, 12]\n", ["inserjeunes.niveaux"]),
+    ("niveaux_par_formation:\n  CAP: trois\n", ["niveaux_par_formation.CAP"]),
+    ("entetes:\n  inconnue: [x]\n", ["entetes.inconnue", "Colonnes"]),
+    ("entetes:\n  entrants: [1, 2]\n", ["entetes.entrants", "liste de textes"]),
+    ("feuilles_sites: ['a/b']\n", ["feuilles_sites", "31 caractères"]),
+    ("feuilles_sites: [Lyon, lyon]\n", ["tous différents"]),
+    ("sites:\n  Lyon:\n    uai: ['123']\n", ["sites.Lyon.uai", "UAI"]),
+    ("sites:\n  Lyon:\n    siret: '1'\n", ["sites.Lyon", "uai"]),
+    ("- une\n- liste\n", ["clé: valeur"]),
+    ("seuil: [\n", ["mal formé", "ligne"]),
+])
+def test_each_mistake_gets_a_french_message(tmp_path, text, words):
+    with pytest.raises(ConfigError) as err:
+        load_config(write(tmp_path, text))
+    for word in words:
+        assert word in str(err.value)
+
+
+def test_yaml_python_tags_are_refused(tmp_path):
+    with pytest.raises(ConfigError):
+        load_config(write(tmp_path, "seuil_petit_effectif: !!python/object/apply:os.getpid []\n"))
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(ConfigError, match="introuvable"):
+        load_config(tmp_path / "absent.yaml")
+
+
+def test_uai_lowercase_is_normalised(tmp_path):
+    c = load_config(write(tmp_path, "sites:\n  Paris:\n    uai: '0751488k'\n"))
+    assert c.sites["Paris"].uai == ("0751488K",)
