@@ -1,0 +1,63 @@
+"""What the tool changes in a workbook, described independently of how it is written.
+
+Recalculer turns the engine's results into a ``ChangeSet``; a writer (openpyxl for the template,
+the package patcher for a person's workbook, xlwings inside Excel) applies it. Everything the tool
+writes goes through one of these objects, so a writer can prove it touched nothing else.
+
+Ownership rules a writer must keep:
+- a value is written as a number or as text, never as a formula (text starting with ``=`` stays
+  text);
+- ``highlight=True`` puts the tool's fill on the cell and remembers the fill it replaced;
+  ``highlight=False`` restores that fill, only if the tool's fill is still there (a person may
+  have recoloured the cell since) — never removes a fill a person applied;
+- ``note`` text is the tool's note (author ``NOTE_AUTHOR``); ``note=""`` removes the tool's note
+  only; a person's note on the cell is never replaced nor removed;
+- owned sheets (``Contrôles``…) are rewritten whole; no other sheet is created or removed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+NOTE_AUTHOR = "ortkpi-xl"
+
+
+class _Unset:
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET = _Unset()  # "leave the value as it is"
+
+
+@dataclass(frozen=True)
+class CellChange:
+    row: int  # 1-based
+    column: int  # 1-based
+    value: object = UNSET  # float | int | str | None (None empties the cell) | UNSET
+    number_format: str | None = None  # None: leave the number format
+    highlight: bool | None = None  # True: tool fill on; False: tool fill off; None: leave
+    note: str | None = None  # text: the tool's note; "": remove the tool's note; None: leave
+
+
+@dataclass(frozen=True)
+class OwnedSheet:
+    """A sheet the tool owns and rewrites whole (e.g. ``Contrôles``)."""
+
+    name: str
+    rows: list[list[object]]  # values only; strings are text
+    widths: list[float] = field(default_factory=list)
+    header_row: int = 1  # 1-based row of the table header (styled, frozen, filtered)
+    links: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) → "'S'!A1"
+
+
+@dataclass
+class ChangeSet:
+    cells: dict[str, list[CellChange]] = field(default_factory=dict)  # sheet name → changes
+    owned_sheets: list[OwnedSheet] = field(default_factory=list)
+
+    def add(self, sheet: str, change: CellChange) -> None:
+        self.cells.setdefault(sheet, []).append(change)
+
+    def __len__(self) -> int:
+        return sum(len(v) for v in self.cells.values()) + len(self.owned_sheets)
