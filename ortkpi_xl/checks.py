@@ -78,6 +78,17 @@ _ORDER_RULES = (
 )
 
 
+_COUNTS = ("entrants", "presentes", "interruptions", "ruptures", "reussis", "poursuivants")
+_COUNT_NOUNS = {
+    "entrants": "entrants",
+    "presentes": "présentés",
+    "interruptions": "interruptions",
+    "ruptures": "ruptures nettes",
+    "reussis": "reçus",
+    "poursuivants": "poursuites",
+}
+
+
 def _cell(locate: Locate, row: int, key: str) -> str:
     return locate(row, key) or ""
 
@@ -132,7 +143,25 @@ def check_rows(comp: Computation, sheet: str, locate: Locate) -> list[Finding]:
                 )
             )
 
-    # 3. identification: missing programme, duplicates
+    # 3. counts not typed yet: the rates that need them stay NC
+    for row in range(comp.rows):
+        missing = [k for k in _COUNTS if k in comp.readings and comp.reading(row, k).missing]
+        if missing:
+            cell = _cell(locate, row, missing[0])
+            name = comp.reading(row, "formation").text or comp.reading(row, "intitule").text
+            what = ", ".join(_COUNT_NOUNS[k] for k in missing)
+            add(
+                Finding(
+                    Severity.AVERTISSEMENT,
+                    sheet,
+                    cell,
+                    "effectifs_manquants",
+                    f"{_prefix(cell)}à saisir pour « {name or 'cette ligne'} » : {what} — "
+                    "les taux qui en dépendent restent NC.",
+                )
+            )
+
+    # 4. identification: missing programme, duplicates
     seen: dict[tuple[str, str], int] = {}
     for row in range(comp.rows):
         formation = comp.reading(row, "formation").text or comp.reading(row, "intitule").text
@@ -168,7 +197,7 @@ def check_rows(comp: Computation, sheet: str, locate: Locate) -> list[Finding]:
         else:
             seen[key] = row
 
-    # 4. figures still expected from outside (info: they do not block submission)
+    # 5. figures still expected from outside (info: they do not block submission)
     for ind in INDICATORS:
         if not ind.external:
             continue

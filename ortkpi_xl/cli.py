@@ -142,6 +142,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OrtkpiError as exc:
         print(f"Erreur : {exc}", file=sys.stderr)
         return EXIT_FAILURE
+    except BrokenPipeError:  # output piped into head, less…: not an error
+        sys.stderr.close()
+        return EXIT_OK
     except KeyboardInterrupt:
         print("Interrompu : rien n'a été modifié.", file=sys.stderr)
         return 130

@@ -11,7 +11,8 @@ import unicodedata
 
 # Spaces Excel users produce: no-break space, narrow no-break space, thin space, figure space.
 _ODD_SPACES = dict.fromkeys(map(ord, "\u00a0\u202f\u2009\u2007\u200b\t\r\n"), " ")
-_NON_WORD = re.compile(r"[^0-9a-z]+")
+_TOKENS = re.compile(r"[a-z]+|[0-9]+")
+_YEAR = re.compile(r"^(19|20)\d\d$")
 _LEADING_NUMBER = re.compile(r"^\s*\*?\s*\d{1,2}\s*[-.)°:]?\s*(?=[a-z])")
 
 
@@ -35,13 +36,14 @@ def label_key(text: str, *, drop_number: bool = True) -> str:
     """Key that compares labels the way a person reads them.
 
     Accents, case, punctuation, spaces and line breaks are ignored (a label wrapped inside a
-    cell, "présentatio\\nn", still matches) and a plural "s" does not count. With
+    cell, "présentatio\\nn", still matches), a plural "s" and a year ("Inserjeunes2024") do not
+    count. With
     ``drop_number`` the indicator number in front ("4Taux", "4 - Taux", "*9 EDT") is removed.
     """
     folded = fold(text)
     if drop_number:
         folded = _LEADING_NUMBER.sub("", folded)
-    words = [w for w in _NON_WORD.split(folded) if w]
+    words = [w for w in _TOKENS.findall(folded) if not _YEAR.match(w)]
     return "".join(_singular(w) for w in words)
 
 

@@ -13,10 +13,21 @@ from ortkpi_xl.fields import Kind
 READER = CellReader(default_config())
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("84,2%", 0.842), ("84,2 %", 0.842), ("84,2\u00a0%", 0.842), ("0,842", 0.842),
-    (0.842, 0.842), ("84.2", 0.842), (84.2, 0.842), ("100 %", 1.0), (1, 1.0), ("0", 0.0),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("84,2%", 0.842),
+        ("84,2 %", 0.842),
+        ("84,2\u00a0%", 0.842),
+        ("0,842", 0.842),
+        (0.842, 0.842),
+        ("84.2", 0.842),
+        (84.2, 0.842),
+        ("100 %", 1.0),
+        (1, 1.0),
+        ("0", 0.0),
+    ],
+)
 def test_rates_typed_every_way_mean_the_same(raw, expected):
     reading = READER.read(raw, Kind.RATE)
     assert reading.state is State.NUMBER
@@ -33,14 +44,30 @@ def test_impossible_rates_are_invalid(raw):
     assert READER.read(raw, Kind.RATE).state is State.INVALID
 
 
-@pytest.mark.parametrize("raw, state", [
-    (None, State.BLANK), ("", State.BLANK), ("   ", State.BLANK), (float("nan"), State.BLANK),
-    ("NA", State.STATUS), ("n/a", State.STATUS), ("#DIV/0!", State.ERROR), ("#n/a", State.ERROR),
-    ("En attente", State.MARKER), ("non requis", State.MARKER),
-    ("1 234", State.NUMBER), ("12\u202f000", State.NUMBER), (12.0, State.NUMBER),
-    (12.5, State.INVALID), ("12,5", State.INVALID), (-1, State.INVALID), ("10 %", State.INVALID),
-    (float("inf"), State.INVALID), (dt.datetime(2024, 5, 1), State.INVALID),
-])
+@pytest.mark.parametrize(
+    "raw, state",
+    [
+        (None, State.BLANK),
+        ("", State.BLANK),
+        ("   ", State.BLANK),
+        (float("nan"), State.BLANK),
+        ("NA", State.STATUS),
+        ("n/a", State.STATUS),
+        ("#DIV/0!", State.ERROR),
+        ("#n/a", State.ERROR),
+        ("En attente", State.MARKER),
+        ("non requis", State.MARKER),
+        ("1 234", State.NUMBER),
+        ("12\u202f000", State.NUMBER),
+        (12.0, State.NUMBER),
+        (12.5, State.INVALID),
+        ("12,5", State.INVALID),
+        (-1, State.INVALID),
+        ("10 %", State.INVALID),
+        (float("inf"), State.INVALID),
+        (dt.datetime(2024, 5, 1), State.INVALID),
+    ],
+)
 def test_counts(raw, state):
     assert READER.read(raw, Kind.COUNT).state is state
 

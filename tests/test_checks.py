@@ -6,10 +6,23 @@ from ortkpi_xl.checks import check_rows, check_stale
 from ortkpi_xl.engine import compute
 from ortkpi_xl.findings import Severity, ready_for_submission
 
-COLUMNS = {"formation": "A", "promotion": "C", "entrants": "G", "presentes": "H",
-           "interruptions": "I", "ruptures": "J", "reussis": "K", "repondants": "L",
-           "poursuivants": "M", "presentation": "N", "obtention": "Q", "va": "V",
-           "insertion_emploi": "W", "insertion_metier": "X", "sat_stagiaire": "S"}
+COLUMNS = {
+    "formation": "A",
+    "promotion": "C",
+    "entrants": "G",
+    "presentes": "H",
+    "interruptions": "I",
+    "ruptures": "J",
+    "reussis": "K",
+    "repondants": "L",
+    "poursuivants": "M",
+    "presentation": "N",
+    "obtention": "Q",
+    "va": "V",
+    "insertion_emploi": "W",
+    "insertion_metier": "X",
+    "sat_stagiaire": "S",
+}
 
 
 def locate(row: int, key: str):
@@ -23,8 +36,17 @@ def run(rows: list[dict]):
     return comp, check_rows(comp, "Ecole de Travail", locate)
 
 
-GOOD = dict(formation="CAP MIS", promotion="2023 - 2025", entrants=19, presentes=16,
-            interruptions=3, ruptures=3, reussis=16, repondants=16, poursuivants=9)
+GOOD = dict(
+    formation="CAP MIS",
+    promotion="2023 - 2025",
+    entrants=19,
+    presentes=16,
+    interruptions=3,
+    ruptures=3,
+    reussis=16,
+    repondants=16,
+    poursuivants=9,
+)
 
 
 def rules(findings, severity=None):
@@ -42,8 +64,10 @@ def test_more_passed_than_presented_is_an_error_with_the_spec_message():
     [f] = [f for f in findings if f.regle == "reussis_sup_presentes"]
     assert f.gravite is Severity.ERREUR
     assert (f.feuille, f.cellule) == ("Ecole de Travail", "K5")
-    assert f.message == ("K5 : 18 reçus pour 17 présentés — le nombre de reçus ne peut pas "
-                         "dépasser le nombre de présentés.")
+    assert f.message == (
+        "K5 : 18 reçus pour 17 présentés — le nombre de reçus ne peut pas "
+        "dépasser le nombre de présentés."
+    )
     assert not ready_for_submission(findings)
 
 
@@ -67,8 +91,20 @@ def test_poursuivants_against_presentes_when_no_respondents():
 
 
 def test_presented_plus_ruptures_is_only_a_warning():
-    _, findings = run([dict(GOOD, entrants=12, presentes=12, interruptions=1, ruptures=1,
-                            reussis=10, repondants=11, poursuivants=8)])
+    _, findings = run(
+        [
+            dict(
+                GOOD,
+                entrants=12,
+                presentes=12,
+                interruptions=1,
+                ruptures=1,
+                reussis=10,
+                repondants=11,
+                poursuivants=8,
+            )
+        ]
+    )
     assert rules(findings, Severity.AVERTISSEMENT) == ["presentes_ruptures_sup_entrants"]
     assert ready_for_submission(findings)
 
@@ -102,12 +138,28 @@ def test_pending_figures_are_info():
 
 
 def test_stale_values_are_found_at_the_displayed_digit():
-    comp, _ = run([GOOD, dict(GOOD, formation="X", entrants=0, presentes=0, interruptions=0,
-                              ruptures=0, reussis=0, repondants=0, poursuivants=0)])
+    comp, _ = run(
+        [
+            GOOD,
+            dict(
+                GOOD,
+                formation="X",
+                entrants=0,
+                presentes=0,
+                interruptions=0,
+                ruptures=0,
+                reussis=0,
+                repondants=0,
+                poursuivants=0,
+            ),
+        ]
+    )
     stored = {"presentation": [16 / 19 + 0.00001, "NC"], "obtention": [0.9, None]}
     findings = check_stale(comp, stored, "Ecole de Travail", locate)
-    assert {(f.cellule, f.regle) for f in findings} == {("Q5", "valeur_perimee"),
-                                                        ("Q6", "valeur_perimee")}
+    assert {(f.cellule, f.regle) for f in findings} == {
+        ("Q5", "valeur_perimee"),
+        ("Q6", "valeur_perimee"),
+    }
     assert "84,2" not in findings[0].message or "Recalculer" in findings[0].message
 
 

@@ -51,14 +51,22 @@ def test_config_prints_defaults(capsys):
 
 
 def test_python_dash_m_runs():
-    out = subprocess.run([sys.executable, "-m", "ortkpi_xl", "--version"], capture_output=True,
-                         text=True, check=True, cwd=ROOT)
+    out = subprocess.run(
+        [sys.executable, "-m", "ortkpi_xl", "--version"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
     assert __version__ in out.stdout
 
 
 def test_wheel_carries_defaults_and_entry_point(tmp_path):
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps",
-                    "-q", "-w", str(tmp_path), str(ROOT)], check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)],
+        check=True,
+        capture_output=True,
+    )
     [wheel] = tmp_path.glob("ortkpi_xl-*.whl")
     with zipfile.ZipFile(wheel) as zf:
         names = zf.namelist()

@@ -44,29 +44,35 @@ def test_empty_file_means_defaults(tmp_path):
     assert load_config(write(tmp_path, "# rien\n")).seuil_petit_effectif == 11
 
 
-@pytest.mark.parametrize("text, words", [
-    ("seuil_petit_effectif: onze\n", ["seuil_petit_effectif", "nombre entier"]),
-    ("seuil_petit_effectif: 0\n", ["seuil_petit_effectif", "entre 1"]),
-    ("seuil_petit_effectif: true\n", ["seuil_petit_effectif"]),
-    ("seuil_petit_efectif: 12\n", ["clé inconnue", "seuil_petit_efectif", "seuil_petit_effectif"]),
-    ("mots:\n  nc: X\n", ["clé inconnue", "mots.nc", "non_calculable"]),
-    ("mots:\n  non_calculable: ''\n", ["mots.non_calculable", "texte non vide"]),
-    ("mots:\n  non_calculable: Non requis\n", ["différents"]),
-    ("mots:\n  non_calculable: '=1/0'\n", ["mots.non_calculable", "formule"]),
-    ("mots:\n  en_attente: '0'\n", ["mots.en_attente"]),
-    ("couleur_en_attente: jaune\n", ["couleur_en_attente", "hexadécimal"]),
-    ("inserjeunes:\n  indicateurs: [1, 9]\n", ["inserjeunes.indicateurs", "9, 10 et 11"]),
-    ("inserjeunes:\n  niveaux: [3, 12]\n", ["inserjeunes.niveaux"]),
-    ("niveaux_par_formation:\n  CAP: trois\n", ["niveaux_par_formation.CAP"]),
-    ("entetes:\n  inconnue: [x]\n", ["entetes.inconnue", "Colonnes"]),
-    ("entetes:\n  entrants: [1, 2]\n", ["entetes.entrants", "liste de textes"]),
-    ("feuilles_sites: ['a/b']\n", ["feuilles_sites", "31 caractères"]),
-    ("feuilles_sites: [Lyon, lyon]\n", ["tous différents"]),
-    ("sites:\n  Lyon:\n    uai: ['123']\n", ["sites.Lyon.uai", "UAI"]),
-    ("sites:\n  Lyon:\n    siret: '1'\n", ["sites.Lyon", "uai"]),
-    ("- une\n- liste\n", ["clé: valeur"]),
-    ("seuil: [\n", ["mal formé", "ligne"]),
-])
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("seuil_petit_effectif: onze\n", ["seuil_petit_effectif", "nombre entier"]),
+        ("seuil_petit_effectif: 0\n", ["seuil_petit_effectif", "entre 1"]),
+        ("seuil_petit_effectif: true\n", ["seuil_petit_effectif"]),
+        (
+            "seuil_petit_efectif: 12\n",
+            ["clé inconnue", "seuil_petit_efectif", "seuil_petit_effectif"],
+        ),
+        ("mots:\n  nc: X\n", ["clé inconnue", "mots.nc", "non_calculable"]),
+        ("mots:\n  non_calculable: ''\n", ["mots.non_calculable", "texte non vide"]),
+        ("mots:\n  non_calculable: Non requis\n", ["différents"]),
+        ("mots:\n  non_calculable: '=1/0'\n", ["mots.non_calculable", "formule"]),
+        ("mots:\n  en_attente: '0'\n", ["mots.en_attente"]),
+        ("couleur_en_attente: jaune\n", ["couleur_en_attente", "hexadécimal"]),
+        ("inserjeunes:\n  indicateurs: [1, 9]\n", ["inserjeunes.indicateurs", "9, 10 et 11"]),
+        ("inserjeunes:\n  niveaux: [3, 12]\n", ["inserjeunes.niveaux"]),
+        ("niveaux_par_formation:\n  CAP: trois\n", ["niveaux_par_formation.CAP"]),
+        ("entetes:\n  inconnue: [x]\n", ["entetes.inconnue", "Colonnes"]),
+        ("entetes:\n  entrants: [1, 2]\n", ["entetes.entrants", "liste de textes"]),
+        ("feuilles_sites: ['a/b']\n", ["feuilles_sites", "31 caractères"]),
+        ("feuilles_sites: [Lyon, lyon]\n", ["tous différents"]),
+        ("sites:\n  Lyon:\n    uai: ['123']\n", ["sites.Lyon.uai", "UAI"]),
+        ("sites:\n  Lyon:\n    siret: '1'\n", ["sites.Lyon", "uai"]),
+        ("- une\n- liste\n", ["clé: valeur"]),
+        ("seuil: [\n", ["mal formé", "ligne"]),
+    ],
+)
 def test_each_mistake_gets_a_french_message(tmp_path, text, words):
     with pytest.raises(ConfigError) as err:
         load_config(write(tmp_path, text))

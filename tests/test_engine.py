@@ -33,8 +33,10 @@ def test_missing_numerator_is_not_zero_percent():
     assert r.value is None
 
 
-@pytest.mark.parametrize("word", ["en cours", "en cours d'acquisition", "en cours d'acquistion",
-                                  "NA", "NC", "  En Cours "])
+@pytest.mark.parametrize(
+    "word",
+    ["en cours", "en cours d'acquisition", "en cours d'acquistion", "NA", "NC", "  En Cours "],
+)
 def test_status_word_passes_through(word):
     r = one({"reussis": word, "presentes": 12}, "obtention")
     assert r.outcome is Outcome.STATUS
@@ -71,16 +73,21 @@ def test_rate_above_100_percent_is_not_capped():
 
 
 def test_poursuite_falls_back_to_presentes():
-    assert one({"poursuivants": 3, "repondants": None, "presentes": 6},
-               "poursuite").value == 0.5
+    assert one({"poursuivants": 3, "repondants": None, "presentes": 6}, "poursuite").value == 0.5
     assert one({"poursuivants": 3, "repondants": 4, "presentes": 6}, "poursuite").value == 0.75
     r = one({"poursuivants": 3}, "poursuite")
     assert r.outcome is Outcome.NOT_COMPUTABLE
 
 
-@pytest.mark.parametrize("emploi, reference, expected", [
-    (0.82, 0.80, 0.02), ("82 %", "80%", 0.02), (0.75, 80, -0.05), (1.0, 0.8, 0.2),
-])
+@pytest.mark.parametrize(
+    "emploi, reference, expected",
+    [
+        (0.82, 0.80, 0.02),
+        ("82 %", "80%", 0.02),
+        (0.75, 80, -0.05),
+        (1.0, 0.8, 0.2),
+    ],
+)
 def test_valeur_ajoutee_in_points(emploi, reference, expected):
     r = one({"insertion_emploi": emploi, "insertion_reference": reference, "entrants": 20}, "va")
     assert r.value == pytest.approx(expected)
@@ -143,8 +150,12 @@ def test_tool_words_in_inputs_count_as_blank():
 
 
 def test_level_inferred_from_formation_code():
-    comp = compute({"formation": ["CAP MIS", "BAC PRO", "BTS OL 2", "LICENCE MOV", "5DRH"],
-                    "niveau": [None, None, None, None, 7]})
+    comp = compute(
+        {
+            "formation": ["CAP MIS", "BAC PRO", "BTS OL 2", "LICENCE MOV", "5DRH"],
+            "niveau": [None, None, None, None, 7],
+        }
+    )
     assert comp.levels == [3, 4, 5, 6, 7]
 
 

@@ -13,17 +13,40 @@ from ortkpi_xl.engine import Outcome, compute
 
 CELL = st.one_of(
     st.none(),
-    st.integers(min_value=-10**12, max_value=10**12),
+    st.integers(min_value=-(10**12), max_value=10**12),
     st.floats(allow_nan=True, allow_infinity=True),
-    st.sampled_from(["en cours", "en cours d'acquisition", "NA", "NC", "#DIV/0!", "#REF!",
-                     "", " ", "84,2 %", "12", "1 234", "=A1/0", "abc", "+ 5%", "En attente"]),
+    st.sampled_from(
+        [
+            "en cours",
+            "en cours d'acquisition",
+            "NA",
+            "NC",
+            "#DIV/0!",
+            "#REF!",
+            "",
+            " ",
+            "84,2 %",
+            "12",
+            "1 234",
+            "=A1/0",
+            "abc",
+            "+ 5%",
+            "En attente",
+        ]
+    ),
     st.text(max_size=12),
     st.booleans(),
 )
 ARG = st.one_of(CELL, st.lists(st.lists(CELL, min_size=1, max_size=3), min_size=1, max_size=4))
 
-FUNCTIONS2 = [udfs.ORT_TAUX_PRESENTATION, udfs.ORT_TAUX_INTERRUPTION, udfs.ORT_TAUX_RUPTURE,
-              udfs.ORT_TAUX_OBTENTION, udfs.ORT_TAUX_POURSUITE, udfs.ORT_VALEUR_AJOUTEE]
+FUNCTIONS2 = [
+    udfs.ORT_TAUX_PRESENTATION,
+    udfs.ORT_TAUX_INTERRUPTION,
+    udfs.ORT_TAUX_RUPTURE,
+    udfs.ORT_TAUX_OBTENTION,
+    udfs.ORT_TAUX_POURSUITE,
+    udfs.ORT_VALEUR_AJOUTEE,
+]
 
 
 def _flat(value):
@@ -54,16 +77,27 @@ def test_explanation_never_raises(n, a, b):
     assert all(isinstance(v, str) for v in _flat(out))
 
 
-ROW_KEYS = ["entrants", "presentes", "interruptions", "ruptures", "reussis", "repondants",
-            "poursuivants", "insertion_emploi", "insertion_reference", "sat_stagiaire"]
+ROW_KEYS = [
+    "entrants",
+    "presentes",
+    "interruptions",
+    "ruptures",
+    "reussis",
+    "repondants",
+    "poursuivants",
+    "insertion_emploi",
+    "insertion_reference",
+    "sat_stagiaire",
+]
 
 
 @given(st.lists(st.fixed_dictionaries({k: CELL for k in ROW_KEYS}), min_size=1, max_size=8))
 def test_engine_never_raises_and_outputs_are_finite(rows):
     comp = compute({k: [r[k] for r in rows] for k in ROW_KEYS})
     for frame in comp.outcomes.values():
-        for value, outcome, text in zip(frame["value"], frame["outcome"], frame["text"],
-                                        strict=True):
+        for value, outcome, text in zip(
+            frame["value"], frame["outcome"], frame["text"], strict=True
+        ):
             if outcome == Outcome.VALUE.value:
                 assert math.isfinite(value)
             elif outcome != Outcome.EMPTY.value:
@@ -80,15 +114,20 @@ def consistent_row(draw):
     repondants = draw(st.one_of(st.none(), st.integers(0, entrants)))
     base = presentes if repondants is None else repondants
     poursuivants = draw(st.integers(0, base))
-    return dict(entrants=entrants, interruptions=interruptions, ruptures=ruptures,
-                presentes=presentes, reussis=reussis, repondants=repondants,
-                poursuivants=poursuivants)
+    return dict(
+        entrants=entrants,
+        interruptions=interruptions,
+        ruptures=ruptures,
+        presentes=presentes,
+        reussis=reussis,
+        repondants=repondants,
+        poursuivants=poursuivants,
+    )
 
 
 @given(st.lists(consistent_row(), min_size=1, max_size=20))
 def test_rates_of_consistent_rows_lie_in_unit_interval(rows):
-    comp = compute({k: [float(r[k]) if r[k] is not None else None for r in rows]
-                    for k in rows[0]})
+    comp = compute({k: [float(r[k]) if r[k] is not None else None for r in rows] for k in rows[0]})
     for key in ("presentation", "interruption", "rupture", "obtention", "poursuite"):
         for value in comp.outcomes[key]["value"].dropna():
             assert 0.0 <= value <= 1.0

@@ -17,8 +17,15 @@ EXPECTED = {
     "obtention": "attendu_4_obtention",
     "poursuite": "attendu_5_poursuite",
 }
-COUNTS = ("entrants", "presentes", "interruptions", "ruptures", "reussis", "repondants",
-          "poursuivants")
+COUNTS = (
+    "entrants",
+    "presentes",
+    "interruptions",
+    "ruptures",
+    "reussis",
+    "repondants",
+    "poursuivants",
+)
 
 
 def _rows(path):

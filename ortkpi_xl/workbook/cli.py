@@ -1,0 +1,174 @@
+"""Sub-commands on workbooks: ``modele``, ``recalculer``, ``valider``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from itertools import groupby
+from pathlib import Path
+
+from ..cli import EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK, register
+from ..config import Config, load_config
+from ..engine import Outcome
+from ..findings import Finding, Severity, count_by_severity, ready_for_submission
+from .reader import read_workbook
+from .recalc import compute_tables, recalculate, validate
+from .template import write_template
+from .writer import write_changes
+
+
+def _config(args: argparse.Namespace) -> Config:
+    return load_config(args.config)
+
+
+def _config_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--config",
+        metavar="FICHIER",
+        help="fichier de réglages (config.yaml) ; sinon les réglages par défaut",
+    )
+
+
+# -- modele -------------------------------------------------------------------------------------
+def _modele_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("sortie", metavar="SORTIE", help="classeur à créer (.xlsx)")
+    _config_option(parser)
+
+
+def _run_modele(args: argparse.Namespace) -> int:
+    target = Path(args.sortie)
+    if target.suffix.lower() != ".xlsx":
+        print(
+            "Erreur : le modèle s'enregistre au format .xlsx (par exemple modele.xlsx).",
+            file=sys.stderr,
+        )
+        return EXIT_FAILURE
+    write_template(target, _config(args))
+    print(f"Modèle écrit : {target}")
+    return EXIT_OK
+
+
+register(
+    "modele",
+    "crée le classeur modèle des indicateurs (feuilles des sites, contrôles)",
+    _run_modele,
+    _modele_arguments,
+)
+
+
+# -- recalculer ---------------------------------------------------------------------------------
+def _recalculer_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("classeur", metavar="CLASSEUR", help="classeur des indicateurs")
+    parser.add_argument(
+        "-o",
+        "--sortie",
+        metavar="SORTIE",
+        help="classeur à écrire ; sans cette option, CLASSEUR est remplacé",
+    )
+    _config_option(parser)
+
+
+def _run_recalculer(args: argparse.Namespace) -> int:
+    config = _config(args)
+    source = Path(args.classeur)
+    target = Path(args.sortie) if args.sortie else source
+    book = read_workbook(source, config)
+    changes, findings = recalculate(book, config)
+    write_changes(source, target, changes, config)
+    results = compute_tables(book, config)
+    rows = sum(len(r.table.rows) for r in results)
+    pending = sum(
+        int((r.computation.outcomes[k]["outcome"] == Outcome.PENDING.value).sum())
+        for r in results
+        for k in ("va", "insertion_emploi", "insertion_metier")
+        if k in r.table.columns
+    )
+    sheets = sorted({r.sheet.name for r in results})
+    counts = count_by_severity(findings)
+    print(
+        f"Recalculé : {len(sheets)} feuille(s) de site ({', '.join(sheets)}), {rows} "
+        f"ligne(s) de formation."
+    )
+    print(f"Chiffres en attente (jaune) : {pending}.")
+    print(
+        f"Contrôles : {counts[Severity.ERREUR]} erreur(s), "
+        f"{counts[Severity.AVERTISSEMENT]} avertissement(s), {counts[Severity.INFO]} "
+        "information(s) — détail dans la feuille « Contrôles »."
+    )
+    print(f"Écrit : {target}")
+    return EXIT_OK
+
+
+register(
+    "recalculer",
+    "calcule tous les indicateurs de toutes les feuilles de site",
+    _run_recalculer,
+    _recalculer_arguments,
+)
+
+
+# -- valider ------------------------------------------------------------------------------------
+def _valider_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("classeur", metavar="CLASSEUR", help="classeur des indicateurs")
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help="écrit les constats en JSON (gravite, feuille, cellule, regle, message)",
+    )
+    parser.add_argument(
+        "--gravite",
+        choices=[s.value for s in Severity],
+        default="info",
+        help="n'affiche que les constats de cette gravité ou plus graves",
+    )
+    _config_option(parser)
+
+
+_RANK = {Severity.ERREUR: 0, Severity.AVERTISSEMENT: 1, Severity.INFO: 2}
+
+
+def format_findings(findings: list[Finding], name: str) -> str:
+    """Human report: grouped by sheet, errors first, with a verdict."""
+    lines = [f"Classeur : {name}"]
+    by_sheet = sorted(findings, key=lambda f: f.feuille)
+    for sheet, group in groupby(by_sheet, key=lambda f: f.feuille):
+        items = sorted(group, key=lambda f: _RANK[f.gravite])
+        lines.append("")
+        lines.append(f"Feuille « {sheet} »")
+        for f in items:
+            lines.append(f"  {f.gravite.value:<13} {f.cellule:<7} {f.message}")
+    counts = count_by_severity(findings)
+    verdict = (
+        "prêt pour la transmission"
+        if ready_for_submission(findings)
+        else "pas prêt pour la transmission"
+    )
+    lines.append("")
+    lines.append(
+        f"Bilan : {counts[Severity.ERREUR]} erreur(s), "
+        f"{counts[Severity.AVERTISSEMENT]} avertissement(s), "
+        f"{counts[Severity.INFO]} information(s) — {verdict}."
+    )
+    return "\n".join(lines)
+
+
+def _run_valider(args: argparse.Namespace) -> int:
+    config = _config(args)
+    findings = validate(read_workbook(Path(args.classeur), config), config)
+    limit = _RANK[Severity(args.gravite)]
+    shown = [f for f in findings if _RANK[f.gravite] <= limit]
+    if args.json:
+        json.dump([f.as_dict() for f in shown], sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        print(format_findings(shown, Path(args.classeur).name))
+    return EXIT_OK if ready_for_submission(findings) else EXIT_FINDINGS
+
+
+register(
+    "valider",
+    "contrôle le classeur avant l'envoi (code 0 : prêt, 1 : erreurs)",
+    _run_valider,
+    _valider_arguments,
+)

@@ -1,0 +1,240 @@
+"""From a read workbook to results, findings and the changes Recalculer makes.
+
+Pure functions over ``WorkbookData`` (no file access): the CLI, the buttons and the tests all
+use them, so Recalculer and Valider mean the same thing everywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from openpyxl.utils import get_column_letter
+
+from ..cells import CellReader, State
+from ..checks import check_rows, check_stale
+from ..config import Config
+from ..engine import Computation, Outcome, compute
+from ..fields import FIELD_BY_KEY
+from ..findings import Finding, Severity, count_by_severity, ready_for_submission, sort_key
+from ..indicators import INDICATORS, Indicator
+from ..normalize import label_key
+from .changes import UNSET, CellChange, ChangeSet, OwnedSheet
+from .layout import Table
+from .reader import SheetData, WorkbookData, stored_computed, table_columns
+
+CONTROLS_SHEET = "Contrôles"
+
+
+@dataclass
+class TableResult:
+    sheet: SheetData
+    table: Table
+    computation: Computation
+
+
+def compute_tables(book: WorkbookData, config: Config) -> list[TableResult]:
+    results = []
+    for sheet in book.sheets:
+        for table in sheet.tables:
+            comp = compute(table_columns(sheet, table), config, locate=table.address)
+            results.append(TableResult(sheet, table, comp))
+    return results
+
+
+def structural_findings(book: WorkbookData, results: list[TableResult]) -> list[Finding]:
+    """Missing or doubled columns, and error values anywhere outside the tables' cells."""
+    findings: list[Finding] = []
+    covered: dict[str, set[tuple[int, int]]] = {}
+    for res in results:
+        table, name = res.table, res.sheet.name
+        for f in table.missing_required():
+            blocked = [
+                str(i.number)
+                for i in INDICATORS
+                if f.key in i.inputs and not table.computable(i) and i.key in table.columns
+            ]
+            consequence = f" ; indicateur(s) {', '.join(blocked)} non calculé(s)" if blocked else ""
+            findings.append(
+                Finding(
+                    Severity.ERREUR,
+                    name,
+                    table.header_address(),
+                    "colonne_manquante",
+                    f"{table.header_address()} : colonne « {f.label} » introuvable dans l'en-tête "
+                    f"de la ligne {table.header_row} — ajoutez-la ou renommez l'en-tête"
+                    f"{consequence}.",
+                )
+            )
+        for column, key in table.duplicate_headers.items():
+            cell = f"{get_column_letter(column)}{table.header_row}"
+            findings.append(
+                Finding(
+                    Severity.AVERTISSEMENT,
+                    name,
+                    cell,
+                    "colonne_en_double",
+                    f"{cell} : deuxième colonne « {FIELD_BY_KEY[key].label} » — seule la première "
+                    f"(colonne {get_column_letter(table.columns[key])}) est utilisée.",
+                )
+            )
+        if not table.rows:
+            findings.append(
+                Finding(
+                    Severity.AVERTISSEMENT,
+                    name,
+                    table.header_address(),
+                    "tableau_vide",
+                    f"{table.header_address()} : aucune ligne de formation sous l'en-tête — "
+                    "saisissez une ligne par formation et promotion.",
+                )
+            )
+        cells = covered.setdefault(name, set())
+        for row in table.rows:
+            for column in table.columns.values():
+                cells.add((row, column))
+    reader_errors = _error_cells(book, covered)
+    return findings + reader_errors
+
+
+def _error_cells(book: WorkbookData, covered: dict[str, set[tuple[int, int]]]) -> list[Finding]:
+    from ..cells import EXCEL_ERRORS
+
+    findings = []
+    for sheet in book.sheets:
+        if sheet.name == CONTROLS_SHEET:
+            continue
+        skip = covered.get(sheet.name, set())
+        for r, line in enumerate(sheet.grid, start=1):
+            for c, value in enumerate(line, start=1):
+                if isinstance(value, str) and value in EXCEL_ERRORS and (r, c) not in skip:
+                    cell = f"{get_column_letter(c)}{r}"
+                    formula = sheet.formulas.get((r, c))
+                    how = f" (formule {formula})" if formula else ""
+                    findings.append(
+                        Finding(
+                            Severity.ERREUR,
+                            sheet.name,
+                            cell,
+                            "cellule_en_erreur",
+                            f"{cell} : la cellule affiche {value}{how} — corrigez la formule ou "
+                            "la valeur.",
+                        )
+                    )
+    return findings
+
+
+def validate(book: WorkbookData, config: Config) -> list[Finding]:
+    """Every finding of the spec for the workbook as it is (before any recalculation)."""
+    results = compute_tables(book, config)
+    findings = structural_findings(book, results)
+    for res in results:
+        findings += check_rows(res.computation, res.sheet.name, res.table.address)
+        stored = stored_computed(res.sheet, res.table)
+        stored = {k: v for k, v in stored.items() if res.table.computable(_indicator(k))}
+        findings += check_stale(res.computation, stored, res.sheet.name, res.table.address)
+    return sorted(findings, key=sort_key)
+
+
+def _indicator(key: str) -> Indicator:
+    return next(i for i in INDICATORS if i.key == key)
+
+
+# ---------------------------------------------------------------------------------------------
+# Recalculer
+
+
+def recalculate(book: WorkbookData, config: Config) -> tuple[ChangeSet, list[Finding]]:
+    """The changes Recalculer makes, and the findings that remain once they are made."""
+    results = compute_tables(book, config)
+    changes = ChangeSet()
+    for res in results:
+        for change in table_changes(res, config):
+            changes.add(res.sheet.name, change)
+    findings = structural_findings(book, results)
+    for res in results:
+        findings += check_rows(res.computation, res.sheet.name, res.table.address)
+    findings = sorted(findings, key=sort_key)
+    changes.owned_sheets.append(controls_sheet(findings))
+    return changes, findings
+
+
+def table_changes(res: TableResult, config: Config) -> list[CellChange]:
+    """Cell changes for one table: computed values, words, notes and highlights."""
+    table, comp = res.table, res.computation
+    reader = CellReader(config)
+    out: list[CellChange] = []
+    for ind in table.writable_indicators():
+        column = table.columns[ind.key]
+        fmt = getattr(config.formats, ind.format_key)
+        frame = comp.outcomes[ind.key]
+        outcomes = frame["outcome"].tolist()
+        values = frame["value"].tolist()
+        texts = frame["text"].tolist()
+        notes = frame["note"].tolist()
+        for i, row in enumerate(table.rows):
+            outcome = Outcome(outcomes[i])
+            pending = outcome is Outcome.PENDING and ind.external
+            if ind.computed:
+                value = values[i] if outcome is Outcome.VALUE else texts[i]
+                out.append(
+                    CellChange(
+                        row,
+                        column,
+                        value=value,
+                        number_format=fmt,
+                        highlight=pending if ind.external else None,
+                        note=notes[i] or "",
+                    )
+                )
+                continue
+            if ind.rule.value == "note":  # survey marks: the tool never writes there
+                continue
+            # typed figures 10, 11: fill an empty cell with the tool's word, never a person's
+            current = reader.read(res.sheet.value(row, column), FIELD_BY_KEY[ind.key].kind)
+            value: object = UNSET
+            if outcome in (Outcome.PENDING, Outcome.SMALL_COHORT) and current.state in (
+                State.BLANK,
+                State.MARKER,
+            ):
+                value = texts[i]
+            out.append(
+                CellChange(
+                    row,
+                    column,
+                    value=value,
+                    number_format=fmt if value is UNSET else None,
+                    highlight=pending,
+                    note=notes[i] or "",
+                )
+            )
+    return out
+
+
+def controls_sheet(findings: list[Finding]) -> OwnedSheet:
+    """The ``Contrôles`` sheet: a verdict line and one row per finding, linked to its cell."""
+    counts = count_by_severity(findings)
+    verdict = (
+        "Prêt pour la transmission : aucune erreur."
+        if ready_for_submission(findings)
+        else f"Pas prêt pour la transmission : {counts[Severity.ERREUR]} erreur(s) à corriger."
+    )
+    rows: list[list[object]] = [
+        ["Contrôles du classeur des indicateurs (écrits par Recalculer / Valider)"],
+        [verdict],
+        [
+            f"{counts[Severity.ERREUR]} erreur(s), {counts[Severity.AVERTISSEMENT]} "
+            f"avertissement(s), {counts[Severity.INFO]} information(s)."
+        ],
+        ["Gravité", "Feuille", "Cellule", "Règle", "Message"],
+    ]
+    links: dict[tuple[int, int], str] = {}
+    for f in findings:
+        rows.append([f.gravite.value, f.feuille, f.cellule, f.regle, f.message])
+        if f.cellule:
+            quoted = "'" + f.feuille.replace("'", "''") + "'"
+            links[(len(rows), 3)] = f"{quoted}!{f.cellule}"
+    return OwnedSheet(CONTROLS_SHEET, rows, widths=[14, 20, 10, 30, 110], header_row=4, links=links)
+
+
+def same_text(a: str, b: str) -> bool:
+    return label_key(a, drop_number=False) == label_key(b, drop_number=False)

@@ -1,0 +1,215 @@
+"""Applying a ``ChangeSet`` with openpyxl, for workbooks the tool owns (the template).
+
+openpyxl rewrites the whole package on save and drops parts it does not understand (shapes,
+some extensions, note sizes…); that is acceptable only for the template, which the tool creates
+itself. The file is written to a temporary file in the target folder and moved into place with
+``os.replace``, so an interruption never leaves a half-written workbook.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import warnings
+from pathlib import Path
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.hyperlink import Hyperlink
+
+from ..config import Config
+from ..errors import WorkbookError
+from .changes import NOTE_AUTHOR, UNSET, CellChange, ChangeSet, OwnedSheet
+
+REGISTRY_SHEET = "ortkpi_etat"  # veryHidden: cells the tool highlighted and the fill it replaced
+_NOTE_WIDTH, _NOTE_HEIGHT = 320, 110
+
+
+def tool_fill(config: Config) -> PatternFill:
+    colour = "FF" + config.couleur_en_attente
+    return PatternFill(fill_type="solid", start_color=colour, end_color=colour)
+
+
+def _fill_state(fill: PatternFill) -> dict:
+    def colour(c):
+        if c is None:
+            return None
+        return {"type": c.type, "value": c.value if c.type != "rgb" else c.rgb, "tint": c.tint}
+
+    return {"pattern": fill.fill_type, "fg": colour(fill.fgColor), "bg": colour(fill.bgColor)}
+
+
+def _fill_from_state(state: dict) -> PatternFill:
+    from openpyxl.styles.colors import Color
+
+    def colour(d):
+        if not d:
+            return None
+        return Color(**{d["type"]: d["value"]}, tint=d.get("tint") or 0)
+
+    return PatternFill(
+        fill_type=state.get("pattern"),
+        fgColor=colour(state.get("fg")),
+        bgColor=colour(state.get("bg")),
+    )
+
+
+def _is_tool_fill(fill: PatternFill, config: Config) -> bool:
+    rgb = fill.fgColor.rgb if fill.fgColor is not None and fill.fgColor.type == "rgb" else None
+    return (
+        fill.fill_type == "solid"
+        and isinstance(rgb, str)
+        and rgb.upper().endswith(config.couleur_en_attente)
+    )
+
+
+class _Registry:
+    """Which cells carry the tool's highlight, and what fill they had before."""
+
+    def __init__(self, wb: Workbook):
+        self.wb = wb
+        self.entries: dict[tuple[str, str], dict] = {}
+        if REGISTRY_SHEET in wb.sheetnames:
+            for sheet, cell, state in wb[REGISTRY_SHEET].iter_rows(
+                min_row=2, max_col=3, values_only=True
+            ):
+                if sheet and cell:
+                    try:
+                        self.entries[(str(sheet), str(cell))] = json.loads(state or "{}")
+                    except ValueError:
+                        self.entries[(str(sheet), str(cell))] = {}
+
+    def save(self) -> None:
+        if REGISTRY_SHEET in self.wb.sheetnames:
+            del self.wb[REGISTRY_SHEET]
+        if not self.entries:
+            return
+        ws = self.wb.create_sheet(REGISTRY_SHEET)
+        ws.sheet_state = "veryHidden"
+        ws.append(["feuille", "cellule", "remplissage_precedent"])
+        for (sheet, cell), state in sorted(self.entries.items()):
+            ws.append([sheet, cell, json.dumps(state, sort_keys=True)])
+
+
+def apply_changes(wb: Workbook, changes: ChangeSet, config: Config) -> None:
+    """Apply every change to an open openpyxl workbook."""
+    registry = _Registry(wb)
+    fill = tool_fill(config)
+    for sheet_name, cell_changes in changes.cells.items():
+        ws = wb[sheet_name]
+        for change in cell_changes:
+            _apply_cell(ws, change, fill, registry, config)
+    for owned in changes.owned_sheets:
+        write_owned_sheet(wb, owned, config)
+    registry.save()
+    wb.calculation.fullCalcOnLoad = True
+
+
+def _apply_cell(
+    ws, change: CellChange, fill: PatternFill, registry: _Registry, config: Config
+) -> None:
+    cell = ws.cell(row=change.row, column=change.column)
+    if change.value is not UNSET:
+        set_value(cell, change.value)
+    if change.number_format is not None:
+        cell.number_format = change.number_format
+    key = (ws.title, cell.coordinate)
+    if change.highlight is True:
+        if key not in registry.entries or not _is_tool_fill(cell.fill, config):
+            registry.entries[key] = _fill_state(cell.fill)
+        cell.fill = fill
+    elif change.highlight is False and key in registry.entries:
+        if _is_tool_fill(cell.fill, config):
+            cell.fill = _fill_from_state(registry.entries[key])
+        del registry.entries[key]
+    if change.note is not None:
+        mine = cell.comment is not None and cell.comment.author == NOTE_AUTHOR
+        if change.note and (cell.comment is None or mine):
+            if not mine or cell.comment.text != change.note:
+                cell.comment = Comment(
+                    change.note, NOTE_AUTHOR, height=_NOTE_HEIGHT, width=_NOTE_WIDTH
+                )
+        elif not change.note and mine:
+            cell.comment = None
+
+
+def set_value(cell, value: object) -> None:
+    """A number as a number, anything else as text — never a formula or an error value."""
+    if value is None:
+        cell.value = None
+    elif isinstance(value, bool):
+        cell.value = str(value)
+        cell.data_type = "s"
+    elif isinstance(value, (int, float)):
+        cell.value = value
+    else:
+        cell.value = str(value)
+        cell.data_type = "s"
+
+
+def write_owned_sheet(wb: Workbook, owned: OwnedSheet, config: Config) -> None:
+    index = None
+    if owned.name in wb.sheetnames:
+        index = wb.sheetnames.index(owned.name)
+        del wb[owned.name]
+    ws = wb.create_sheet(owned.name, index)
+    bold = Font(bold=True)
+    header_fill = PatternFill(
+        fill_type="solid",
+        start_color="FF" + config.couleur_entete,
+        end_color="FF" + config.couleur_entete,
+    )
+    for r, line in enumerate(owned.rows, start=1):
+        for c, value in enumerate(line, start=1):
+            set_value(ws.cell(row=r, column=c), value)
+    width = max((len(line) for line in owned.rows), default=1)
+    for c in range(1, width + 1):
+        header = ws.cell(row=owned.header_row, column=c)
+        header.font = Font(bold=True, color="FFFFFFFF")
+        header.fill = header_fill
+        header.alignment = Alignment(vertical="center", wrap_text=True)
+    ws.cell(row=1, column=1).font = Font(bold=True, size=14)
+    ws.cell(row=2, column=1).font = bold
+    for (r, c), target in owned.links.items():
+        cell = ws.cell(row=r, column=c)
+        cell.hyperlink = Hyperlink(ref=cell.coordinate, location=target, display=str(cell.value))
+        cell.font = Font(color="FF0563C1", underline="single")
+    for c, w in enumerate(owned.widths, start=1):
+        ws.column_dimensions[get_column_letter(c)].width = w
+    ws.freeze_panes = ws.cell(row=owned.header_row + 1, column=1)
+    if len(owned.rows) > owned.header_row:
+        ws.auto_filter.ref = f"A{owned.header_row}:{get_column_letter(width)}{len(owned.rows)}"
+
+
+def save_atomically(wb: Workbook, target: Path) -> None:
+    """Save next to ``target`` then move into place: the old file stays whole until the end."""
+    target = Path(target)
+    handle, tmp_name = tempfile.mkstemp(
+        prefix=f".{target.stem}.", suffix=target.suffix, dir=target.parent
+    )
+    os.close(handle)
+    try:
+        wb.save(tmp_name)
+        os.replace(tmp_name, target)
+    except PermissionError:
+        raise WorkbookError(
+            f"Impossible d'écrire {target.name} : le fichier est ouvert dans Excel ou en "
+            "lecture seule. Fermez-le et relancez."
+        ) from None
+    finally:
+        if os.path.exists(tmp_name):
+            os.unlink(tmp_name)
+
+
+def write_changes(source: Path, target: Path, changes: ChangeSet, config: Config) -> None:
+    """Load ``source``, apply ``changes``, save to ``target`` atomically."""
+    source, target = Path(source), Path(target)
+    keep_vba = source.suffix.lower() in (".xlsm", ".xltm")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb = load_workbook(source, keep_vba=keep_vba)
+    apply_changes(wb, changes, config)
+    save_atomically(wb, target)
