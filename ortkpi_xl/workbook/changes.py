@@ -41,6 +41,20 @@ class CellChange:
 
 
 @dataclass(frozen=True)
+class ChartSpec:
+    """A native bar chart drawn from a block of an owned sheet (rebuilt, never duplicated)."""
+
+    title: str
+    anchor: str  # top-left cell of the chart, e.g. "H4"
+    categories: tuple[int, int, int]  # (column, first row, last row) of the category labels
+    series: tuple[tuple[int, int, int], ...]  # (column, header row, last row) per series
+    y_title: str = ""
+    percent: bool = True  # value axis formatted as a percentage
+    width_cm: float = 16.0
+    height_cm: float = 7.5
+
+
+@dataclass(frozen=True)
 class OwnedSheet:
     """A sheet the tool owns and rewrites whole (e.g. ``Contrôles``)."""
 
@@ -49,6 +63,8 @@ class OwnedSheet:
     widths: list[float] = field(default_factory=list)
     header_row: int = 1  # 1-based row of the table header (styled, frozen, filtered)
     links: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) → "'S'!A1"
+    number_formats: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) → fmt
+    charts: list[ChartSpec] = field(default_factory=list)
 
 
 @dataclass
