@@ -97,11 +97,27 @@ class CellReader:
             label_key(config.mots.petit_effectif, drop_number=False),
             label_key(config.mots.en_attente, drop_number=False),
         }
+        self._memo: dict[tuple[type, object, Kind], Reading] = {}
         self._status_words = {  # words a status text may start with, e.g. "en cours …"
             " ".join(w for w in re.split(r"[^0-9a-z]+", _fold(s)) if w) for s in config.statuts
         }
 
     def read(self, raw: object, kind: Kind) -> Reading:
+        """The reading of one raw value (memoised: sheets repeat the same values a lot)."""
+        if raw is None:
+            return BLANK
+        kind_of_raw = type(raw)
+        if kind_of_raw is float or kind_of_raw is int or kind_of_raw is str:
+            key = (kind_of_raw, raw, kind)
+            cached = self._memo.get(key)
+            if cached is None:
+                cached = self._read(raw, kind)
+                if len(self._memo) < 200_000:
+                    self._memo[key] = cached
+            return cached
+        return self._read(raw, kind)
+
+    def _read(self, raw: object, kind: Kind) -> Reading:
         if isinstance(raw, Reading):
             return raw
         if raw is None:
@@ -130,13 +146,13 @@ class CellReader:
             return BLANK
         if text.upper() in EXCEL_ERRORS:
             return Reading(State.ERROR, text=text.upper(), note=f"valeur d'erreur {text.upper()}")
+        if kind is Kind.TEXT:
+            return Reading(State.TEXT, text=text)
         key = label_key(text, drop_number=False)
         if key in self._marker_keys:
             return Reading(State.MARKER, text=text)
         if self._is_status(text, key):
             return Reading(State.STATUS, text=text)
-        if kind is Kind.TEXT:
-            return Reading(State.TEXT, text=text)
         candidate = _MARK_SUFFIX.sub("", text) if kind is Kind.MARK else text
         parsed = _parse_number_text(candidate)
         if parsed is None:

@@ -107,8 +107,9 @@ def check_rows(comp: Computation, sheet: str, locate: Locate) -> list[Finding]:
         if field.computed or field.key not in comp.readings:
             continue
         for row, reading in enumerate(comp.readings[field.key]):
-            cell = _cell(locate, row, field.key)
-            finding = _reading_finding(reading, field.key, sheet, cell)
+            if reading.state is State.NUMBER and not reading.interpreted:
+                continue  # the common case: nothing to say, no address to compute
+            finding = _reading_finding(reading, field.key, sheet, _cell(locate, row, field.key))
             if finding:
                 add(finding)
 
@@ -204,17 +205,10 @@ def check_rows(comp: Computation, sheet: str, locate: Locate) -> list[Finding]:
         frame = comp.outcomes.get(ind.key)
         if frame is None:
             continue
+        notes = frame["note"].tolist()
         for row in frame.index[frame["outcome"] == Outcome.PENDING.value].tolist():
             cell = _cell(locate, row, ind.key)
-            add(
-                Finding(
-                    Severity.INFO,
-                    sheet,
-                    cell,
-                    "en_attente",
-                    f"{_prefix(cell)}{frame['note'].iat[row]}",
-                )
-            )
+            add(Finding(Severity.INFO, sheet, cell, "en_attente", f"{_prefix(cell)}{notes[row]}"))
     return findings
 
 

@@ -13,7 +13,7 @@ from ..config import Config, load_config
 from ..engine import Outcome
 from ..findings import Finding, Severity, count_by_severity, ready_for_submission
 from .reader import read_workbook
-from .recalc import compute_tables, recalculate, validate
+from .recalc import recalculate, validate
 from .template import write_template
 from .writer import write_changes
 
@@ -74,21 +74,13 @@ def _run_recalculer(args: argparse.Namespace) -> int:
     source = Path(args.classeur)
     target = Path(args.sortie) if args.sortie else source
     book = read_workbook(source, config)
-    changes, findings = recalculate(book, config)
-    write_changes(source, target, changes, config)
-    results = compute_tables(book, config)
-    rows = sum(len(r.table.rows) for r in results)
-    pending = sum(
-        int((r.computation.outcomes[k]["outcome"] == Outcome.PENDING.value).sum())
-        for r in results
-        for k in ("va", "insertion_emploi", "insertion_metier")
-        if k in r.table.columns
-    )
-    sheets = sorted({r.sheet.name for r in results})
-    counts = count_by_severity(findings)
+    result = recalculate(book, config)
+    write_changes(source, target, result.changes, config)
+    counts = count_by_severity(result.findings)
+    pending = result.count(Outcome.PENDING, ("va", "insertion_emploi", "insertion_metier"))
     print(
-        f"Recalculé : {len(sheets)} feuille(s) de site ({', '.join(sheets)}), {rows} "
-        f"ligne(s) de formation."
+        f"Recalculé : {len(result.sheets)} feuille(s) de site ({', '.join(result.sheets)}), "
+        f"{result.rows} ligne(s) de formation."
     )
     print(f"Chiffres en attente (jaune) : {pending}.")
     print(

@@ -86,29 +86,43 @@ def _open(path: Path, *, data_only: bool):
 
 
 def read_workbook(path: str | Path, config: Config, *, require_tables: bool = True) -> WorkbookData:
-    """Read every sheet and find its programme tables."""
+    """Read every sheet and find its programme tables.
+
+    One streaming pass reads values and formulas; a second pass for the cached values runs
+    only when the workbook holds formulas (a workbook of plain values is read once).
+    """
     path = Path(path)
-    values_wb = _open(path, data_only=True)
     formulas_wb = _open(path, data_only=False)
+    sheets: list[SheetData] = []
     try:
-        sheets: list[SheetData] = []
-        for ws in values_wb.worksheets:
+        for ws in formulas_wb.worksheets:
             grid = _rows(ws)
             formulas: dict[tuple[int, int], str] = {}
-            for r, line in enumerate(_rows(formulas_wb[ws.title]), start=1):
+            for r, line in enumerate(grid, start=1):
                 for c, value in enumerate(line, start=1):
-                    if isinstance(value, str) and value.startswith("="):
-                        formulas[(r, c)] = value
-                    elif value is not None and not isinstance(value, (str, int, float)):
-                        # ArrayFormula / DataTableFormula objects
-                        formulas[(r, c)] = str(getattr(value, "text", value))
-            data = SheetData(ws.title, grid, formulas)
-            if ws.title not in OWNED_SHEETS:
-                data.tables = find_tables(ws.title, grid, config)
-            sheets.append(data)
+                    if isinstance(value, str):
+                        if value.startswith("="):
+                            formulas[(r, c)] = value
+                    elif (
+                        value is not None
+                        and not isinstance(value, (int, float))
+                        and hasattr(value, "text")
+                    ):  # ArrayFormula / DataTableFormula objects
+                        formulas[(r, c)] = str(value.text)
+            sheets.append(SheetData(ws.title, grid, formulas))
     finally:
-        values_wb.close()
         formulas_wb.close()
+    if any(s.formulas for s in sheets):
+        values_wb = _open(path, data_only=True)
+        try:
+            for sheet, ws in zip(sheets, values_wb.worksheets, strict=True):
+                if sheet.formulas:
+                    sheet.grid = _rows(ws)
+        finally:
+            values_wb.close()
+    for sheet in sheets:
+        if sheet.name not in OWNED_SHEETS:
+            sheet.tables = find_tables(sheet.name, sheet.grid, config)
     book = WorkbookData(path, sheets)
     if require_tables and not book.tables:
         raise InputDataError(

@@ -10,14 +10,13 @@ from dataclasses import dataclass
 
 from openpyxl.utils import get_column_letter
 
-from ..cells import CellReader, State
+from ..cells import EXCEL_ERRORS, CellReader, State
 from ..checks import check_rows, check_stale
 from ..config import Config
 from ..engine import Computation, Outcome, compute
 from ..fields import FIELD_BY_KEY
 from ..findings import Finding, Severity, count_by_severity, ready_for_submission, sort_key
 from ..indicators import INDICATORS, Indicator
-from ..normalize import label_key
 from .changes import UNSET, CellChange, ChangeSet, OwnedSheet
 from .layout import Table
 from .reader import SheetData, WorkbookData, stored_computed, table_columns
@@ -97,8 +96,6 @@ def structural_findings(book: WorkbookData, results: list[TableResult]) -> list[
 
 
 def _error_cells(book: WorkbookData, covered: dict[str, set[tuple[int, int]]]) -> list[Finding]:
-    from ..cells import EXCEL_ERRORS
-
     findings = []
     for sheet in book.sheets:
         if sheet.name == CONTROLS_SHEET:
@@ -143,7 +140,35 @@ def _indicator(key: str) -> Indicator:
 # Recalculer
 
 
-def recalculate(book: WorkbookData, config: Config) -> tuple[ChangeSet, list[Finding]]:
+@dataclass
+class Recalculation:
+    """What Recalculer found and will write."""
+
+    changes: ChangeSet
+    findings: list[Finding]
+    results: list[TableResult]
+
+    def __iter__(self):  # ``changes, findings = recalculate(...)``
+        return iter((self.changes, self.findings))
+
+    @property
+    def rows(self) -> int:
+        return sum(len(r.table.rows) for r in self.results)
+
+    @property
+    def sheets(self) -> list[str]:
+        return sorted({r.sheet.name for r in self.results})
+
+    def count(self, outcome: Outcome, keys: tuple[str, ...]) -> int:
+        return sum(
+            int((r.computation.outcomes[k]["outcome"] == outcome.value).sum())
+            for r in self.results
+            for k in keys
+            if k in r.table.columns
+        )
+
+
+def recalculate(book: WorkbookData, config: Config) -> Recalculation:
     """The changes Recalculer makes, and the findings that remain once they are made."""
     results = compute_tables(book, config)
     changes = ChangeSet()
@@ -155,7 +180,7 @@ def recalculate(book: WorkbookData, config: Config) -> tuple[ChangeSet, list[Fin
         findings += check_rows(res.computation, res.sheet.name, res.table.address)
     findings = sorted(findings, key=sort_key)
     changes.owned_sheets.append(controls_sheet(findings))
-    return changes, findings
+    return Recalculation(changes, findings, results)
 
 
 def table_changes(res: TableResult, config: Config) -> list[CellChange]:
@@ -234,7 +259,3 @@ def controls_sheet(findings: list[Finding]) -> OwnedSheet:
             quoted = "'" + f.feuille.replace("'", "''") + "'"
             links[(len(rows), 3)] = f"{quoted}!{f.cellule}"
     return OwnedSheet(CONTROLS_SHEET, rows, widths=[14, 20, 10, 30, 110], header_row=4, links=links)
-
-
-def same_text(a: str, b: str) -> bool:
-    return label_key(a, drop_number=False) == label_key(b, drop_number=False)
