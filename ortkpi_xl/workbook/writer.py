@@ -8,7 +8,6 @@ itself. The file is written to a temporary file in the target folder and moved i
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 import warnings
@@ -17,14 +16,15 @@ from pathlib import Path
 from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles.colors import Color
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from ..config import Config
 from ..errors import WorkbookError
 from .changes import NOTE_AUTHOR, UNSET, CellChange, ChangeSet, OwnedSheet
+from .registry import REGISTRY_SHEET, Registry
 
-REGISTRY_SHEET = "ortkpi_etat"  # veryHidden: cells the tool highlighted and the fill it replaced
 _NOTE_WIDTH, _NOTE_HEIGHT = 320, 110
 
 
@@ -34,22 +34,30 @@ def tool_fill(config: Config) -> PatternFill:
 
 
 def _fill_state(fill: PatternFill) -> dict:
+    """The fill as registry data: ``rgb`` for every writer, openpyxl's detail besides."""
+
     def colour(c):
         if c is None:
             return None
         return {"type": c.type, "value": c.value if c.type != "rgb" else c.rgb, "tint": c.tint}
 
-    return {"pattern": fill.fill_type, "fg": colour(fill.fgColor), "bg": colour(fill.bgColor)}
+    fg = fill.fgColor
+    solid_rgb = fill.fill_type == "solid" and fg is not None and fg.type == "rgb"
+    rgb = fg.rgb[-6:] if solid_rgb and isinstance(fg.rgb, str) else None
+    return {"rgb": rgb, "pattern": fill.fill_type, "fg": colour(fg), "bg": colour(fill.bgColor)}
 
 
 def _fill_from_state(state: dict) -> PatternFill:
-    from openpyxl.styles.colors import Color
-
     def colour(d):
         if not d:
             return None
         return Color(**{d["type"]: d["value"]}, tint=d.get("tint") or 0)
 
+    if "pattern" not in state:  # recorded by the Excel buttons: a plain colour or nothing
+        rgb = state.get("rgb")
+        if not rgb:
+            return PatternFill(fill_type=None)
+        return PatternFill(fill_type="solid", start_color="FF" + rgb, end_color="FF" + rgb)
     return PatternFill(
         fill_type=state.get("pattern"),
         fgColor=colour(state.get("fg")),
@@ -66,37 +74,13 @@ def _is_tool_fill(fill: PatternFill, config: Config) -> bool:
     )
 
 
-class _Registry:
-    """Which cells carry the tool's highlight, and what fill they had before."""
-
-    def __init__(self, wb: Workbook):
-        self.wb = wb
-        self.entries: dict[tuple[str, str], dict] = {}
-        if REGISTRY_SHEET in wb.sheetnames:
-            for sheet, cell, state in wb[REGISTRY_SHEET].iter_rows(
-                min_row=2, max_col=3, values_only=True
-            ):
-                if sheet and cell:
-                    try:
-                        self.entries[(str(sheet), str(cell))] = json.loads(state or "{}")
-                    except ValueError:
-                        self.entries[(str(sheet), str(cell))] = {}
-
-    def save(self) -> None:
-        if REGISTRY_SHEET in self.wb.sheetnames:
-            del self.wb[REGISTRY_SHEET]
-        if not self.entries:
-            return
-        ws = self.wb.create_sheet(REGISTRY_SHEET)
-        ws.sheet_state = "veryHidden"
-        ws.append(["feuille", "cellule", "remplissage_precedent"])
-        for (sheet, cell), state in sorted(self.entries.items()):
-            ws.append([sheet, cell, json.dumps(state, sort_keys=True)])
-
-
 def apply_changes(wb: Workbook, changes: ChangeSet, config: Config) -> None:
     """Apply every change to an open openpyxl workbook."""
-    registry = _Registry(wb)
+    registry = Registry.from_rows(
+        wb[REGISTRY_SHEET].iter_rows(min_row=2, max_col=4, values_only=True)
+        if REGISTRY_SHEET in wb.sheetnames
+        else []
+    )
     fill = tool_fill(config)
     for sheet_name, cell_changes in changes.cells.items():
         ws = wb[sheet_name]
@@ -104,36 +88,55 @@ def apply_changes(wb: Workbook, changes: ChangeSet, config: Config) -> None:
             _apply_cell(ws, change, fill, registry, config)
     for owned in changes.owned_sheets:
         write_owned_sheet(wb, owned, config)
-    registry.save()
+    _save_registry(wb, registry)
     wb.calculation.fullCalcOnLoad = True
 
 
+def _save_registry(wb: Workbook, registry: Registry) -> None:
+    if REGISTRY_SHEET in wb.sheetnames:
+        del wb[REGISTRY_SHEET]
+    rows = registry.rows()
+    if len(rows) == 1:
+        return
+    ws = wb.create_sheet(REGISTRY_SHEET)
+    ws.sheet_state = "veryHidden"
+    for row in rows:
+        ws.append(row)
+
+
 def _apply_cell(
-    ws, change: CellChange, fill: PatternFill, registry: _Registry, config: Config
+    ws, change: CellChange, fill: PatternFill, registry: Registry, config: Config
 ) -> None:
     cell = ws.cell(row=change.row, column=change.column)
     if change.value is not UNSET:
         set_value(cell, change.value)
     if change.number_format is not None:
         cell.number_format = change.number_format
-    key = (ws.title, cell.coordinate)
+    mark = registry.get(ws.title, cell.coordinate)
     if change.highlight is True:
-        if key not in registry.entries or not _is_tool_fill(cell.fill, config):
-            registry.entries[key] = _fill_state(cell.fill)
+        if mark.fill is None or not _is_tool_fill(cell.fill, config):
+            mark.fill = _fill_state(cell.fill)
         cell.fill = fill
-    elif change.highlight is False and key in registry.entries:
+    elif change.highlight is False and mark.fill is not None:
         if _is_tool_fill(cell.fill, config):
-            cell.fill = _fill_from_state(registry.entries[key])
-        del registry.entries[key]
+            cell.fill = _fill_from_state(mark.fill)
+        mark.fill = None
     if change.note is not None:
-        mine = cell.comment is not None and cell.comment.author == NOTE_AUTHOR
-        if change.note and (cell.comment is None or mine):
-            if not mine or cell.comment.text != change.note:
+        comment = cell.comment
+        mine = comment is not None and registry.is_tool_note(
+            ws.title, cell.coordinate, comment.author, comment.text, NOTE_AUTHOR
+        )
+        if change.note and (comment is None or mine):
+            if not mine or comment.text != change.note or comment.author != NOTE_AUTHOR:
                 cell.comment = Comment(
                     change.note, NOTE_AUTHOR, height=_NOTE_HEIGHT, width=_NOTE_WIDTH
                 )
-        elif not change.note and mine:
-            cell.comment = None
+            mark.note = change.note
+        elif not change.note:
+            if mine:
+                cell.comment = None
+            mark.note = None
+    registry.set(ws.title, cell.coordinate, mark)
 
 
 def set_value(cell, value: object) -> None:
