@@ -148,6 +148,18 @@ def _site_sheet(wb: Workbook, site: str, rows: list[dict[str, str]], config: Con
             value: object = int(raw) if field.kind in (Kind.COUNT, Kind.LEVEL) else raw
             ws.cell(row=r, column=c, value=value)
     ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=4)
+    _print_setup(ws, landscape=True)
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    ws.print_area = f"A1:{get_column_letter(len(FIELDS))}{HEADER_ROW + max(len(rows), 1)}"
+
+
+def _print_setup(ws, *, landscape: bool) -> None:
+    """One page wide, as many pages tall as needed."""
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
 
 
 def _readme(wb: Workbook, config: Config) -> None:
@@ -235,17 +247,19 @@ def _readme(wb: Workbook, config: Config) -> None:
     for style, text in lines:
         cell = ws.cell(row=r, column=2, value=text)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
+        lines_needed = max(1, -(-len(text) // 125))  # column B holds about 125 characters
+        ws.row_dimensions[r].height = 15 * lines_needed + (6 if style in ("title", "h") else 2)
         if style == "title":
             cell.font = Font(bold=True, size=16, color="FF" + config.couleur_entete)
         elif style == "h":
             cell.font = Font(bold=True, size=12)
-            r += 0
         elif style in styles:
             fill, font = styles[style]
             ws.cell(row=r, column=1).fill = fill
             if font:
                 ws.cell(row=r, column=1).font = font
         r += 1
+    _print_setup(ws, landscape=False)
 
 
 def build_template(config: Config) -> Workbook:
