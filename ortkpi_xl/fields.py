@@ -41,6 +41,8 @@ FIELDS: tuple[Field, ...] = (
     Field("promotion", "Promotion", Kind.TEXT, width=13),
     Field("rncp", "N° RNCP", Kind.TEXT, width=10),
     Field("certificateur", "Certificateur", Kind.TEXT, width=14),
+    # Optional: the 8-character code InserJeunes publishes its per-formation figures under.
+    Field("cfd", "Code formation diplôme", Kind.TEXT, width=12),
     Field("niveau", "Niveau de qualification", Kind.LEVEL, width=13),
     Field("entrants", "Nb candidats entrée en formation", Kind.COUNT, required=True),
     Field("presentes", "Nb candidats présentés à l'examen", Kind.COUNT, required=True),
