@@ -5,6 +5,19 @@ programme rows of a site, and plan what to fill — without touching any workboo
 turns into cell changes); ``format_report`` → the French text shown to staff.
 """
 
+from .plan import (
+    Action,
+    CellPlan,
+    EstablishmentPlan,
+    Figure,
+    InserJeunesPlan,
+    Pending,
+    Reason,
+    RowPlan,
+    build_plan,
+    site_settings,
+    status_text,
+)
 from .reading import MAX_BYTES, MAX_LINES, read_file, read_files
 from .records import (
     EstablishmentRecord,
@@ -18,20 +31,34 @@ from .records import (
     normalize_millesime,
     normalize_uai,
 )
+from .report import format_files, format_report
 
 __all__ = [
     "MAX_BYTES",
     "MAX_LINES",
+    "Action",
+    "CellPlan",
+    "EstablishmentPlan",
     "EstablishmentRecord",
+    "Figure",
     "FileKind",
     "FormationRecord",
     "ImportedFile",
     "InserJeunesData",
+    "InserJeunesPlan",
     "Origin",
+    "Pending",
     "Problem",
+    "Reason",
+    "RowPlan",
+    "build_plan",
+    "format_files",
+    "format_report",
     "normalize_cfd",
     "normalize_millesime",
     "normalize_uai",
     "read_file",
     "read_files",
+    "site_settings",
+    "status_text",
 ]
