@@ -243,7 +243,7 @@ def build_plan(
             "pour retrouver ses chiffres InserJeunes.",
         ))
     lookup = settings.lookup() if settings else ()
-    ctx = _Context(config, reader, data, lookup, remplacer, locate, status, problems)
+    ctx = _Context(config, data, lookup, remplacer, locate, status, problems)
 
     row_plans = []
     for row in range(count):
@@ -281,7 +281,6 @@ class _Context:
     def __init__(
         self,
         config: Config,
-        reader: CellReader,
         data: InserJeunesData,
         lookup: tuple[tuple[str, str], ...],
         remplacer: bool,
@@ -290,7 +289,6 @@ class _Context:
         problems: list[Problem],
     ):
         self.config = config
-        self.reader = reader
         self.data = data
         self.lookup = lookup
         self.role = dict(lookup)
