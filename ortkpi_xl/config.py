@@ -54,9 +54,37 @@ class InserJeunesRules:
     source_indicateur_11: str
 
 
+SITE_UAI_ROLES: tuple[tuple[str, str], ...] = (
+    ("uai", "site"),
+    ("uai_formateur", "CFA formateur"),
+    ("uai_responsable", "CFA responsable"),
+)
+"""Keys of a ``sites`` entry, in lookup order, with the French name of each role."""
+
+
 @dataclass(frozen=True)
 class Site:
+    """A site's InserJeunes identifiers.
+
+    InserJeunes may publish a site's figures under the site's own UAI (lieu de formation), the
+    formateur's or the responsible CFA's (gestionnaire): all three are kept, looked up in that
+    order, so the report can say whose figures were used.
+    """
+
     uai: tuple[str, ...] = ()
+    uai_formateur: tuple[str, ...] = ()
+    uai_responsable: tuple[str, ...] = ()
+
+    def lookup(self) -> tuple[tuple[str, str], ...]:
+        """(UAI, French role) pairs in lookup order, each UAI once (its first role)."""
+        seen: set[str] = set()
+        pairs: list[tuple[str, str]] = []
+        for key, role in SITE_UAI_ROLES:
+            for uai in getattr(self, key):
+                if uai not in seen:
+                    seen.add(uai)
+                    pairs.append((uai, role))
+        return tuple(pairs)
 
 
 @dataclass(frozen=True)
@@ -281,20 +309,29 @@ def _build(data: Any, origin: str) -> Config:
     if not isinstance(sites_data, dict):
         raise _fail("sites", "une section « nom du site: réglages »", sites_data)
     sites: dict[str, Site] = {}
+    site_keys = [key for key, _ in SITE_UAI_ROLES]
     for name, site in sites_data.items():
         site = site or {}
-        if not isinstance(site, dict) or set(site) - {"uai"}:
-            raise _fail(f"sites.{name}", "une section avec la clé « uai »", site)
-        uais = _texts(site.get("uai", []), f"sites.{name}.uai") if site.get("uai") else ()
-        for uai in uais:
-            if not _UAI.match(uai.upper()):
-                raise _fail(
-                    f"sites.{name}.uai",
-                    "des numéros UAI de 7 chiffres suivis d'une lettre, par exemple 0751488K "
-                    "(mettez-les entre guillemets)",
-                    uai,
-                )
-        sites[str(name)] = Site(uai=tuple(u.upper() for u in uais))
+        if not isinstance(site, dict) or set(site) - set(site_keys):
+            raise _fail(
+                f"sites.{name}",
+                "une section avec les clés « uai », « uai_formateur » ou « uai_responsable »",
+                site,
+            )
+        found: dict[str, tuple[str, ...]] = {}
+        for key in site_keys:
+            value = site.get(key)
+            uais = _texts(value, f"sites.{name}.{key}") if value else ()
+            for uai in uais:
+                if not _UAI.match(uai.upper()):
+                    raise _fail(
+                        f"sites.{name}.{key}",
+                        "des numéros UAI de 7 chiffres suivis d'une lettre, par exemple "
+                        "0751488K (mettez-les entre guillemets)",
+                        uai,
+                    )
+            found[key] = tuple(dict.fromkeys(u.upper() for u in uais))
+        sites[str(name)] = Site(**found)
 
     statuts = _texts(data.get("statuts"), "statuts")
     return Config(

@@ -41,6 +41,7 @@ FIELDS: tuple[Field, ...] = (
     Field("promotion", "Promotion", Kind.TEXT, width=13),
     Field("rncp", "N° RNCP", Kind.TEXT, width=10),
     Field("certificateur", "Certificateur", Kind.TEXT, width=14),
+    # Optional: the 8-character code InserJeunes publishes its per-formation figures under.
     Field("niveau", "Niveau de qualification", Kind.LEVEL, width=13),
     Field("entrants", "Nb candidats entrée en formation", Kind.COUNT, required=True),
     Field("presentes", "Nb candidats présentés à l'examen", Kind.COUNT, required=True),
@@ -69,6 +70,8 @@ FIELDS: tuple[Field, ...] = (
     Field("insertion_reference", "Taux d'insertion moyen du certificateur", Kind.RATE, width=16),
     Field("statut", "Statut", Kind.TEXT, width=22),
     Field("source", "Source", Kind.TEXT, width=16),
+    # Last, so that the columns staff know keep their letters (=ORT_TAUX_OBTENTION(K5; H5)).
+    Field("cfd", "Code formation diplôme", Kind.TEXT, width=12),
 )
 
 FIELD_BY_KEY: dict[str, Field] = {f.key: f for f in FIELDS}

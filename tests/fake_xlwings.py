@@ -91,8 +91,10 @@ class FakeRange:
     @property
     def value(self):
         self.sheet.calls.hit("value")
-        rows = [[self.sheet.cells[k].value if k in self.sheet.cells else None for k in line]
-                for line in self._keys()]
+        rows = [
+            [self.sheet.cells[k].value if k in self.sheet.cells else None for k in line]
+            for line in self._keys()
+        ]
         return rows
 
     @value.setter
@@ -123,8 +125,11 @@ class FakeRange:
     @property
     def color(self):
         self.sheet.calls.hit("color")
-        colours = {self.sheet.cells[k].color if k in self.sheet.cells else None
-                   for line in self._keys() for k in line}
+        colours = {
+            self.sheet.cells[k].color if k in self.sheet.cells else None
+            for line in self._keys()
+            for k in line
+        }
         return colours.pop() if len(colours) == 1 else None
 
     @color.setter
@@ -223,8 +228,14 @@ class FakeApp:
     status_bar: str | bool = False
     alerts: list[tuple[str, str | None]] = field(default_factory=list)
 
-    def alert(self, prompt: str, title: str | None = None, buttons: str = "ok",
-              mode: str | None = None, callback: str | None = None) -> str:
+    def alert(
+        self,
+        prompt: str,
+        title: str | None = None,
+        buttons: str = "ok",
+        mode: str | None = None,
+        callback: str | None = None,
+    ) -> str:
         self.calls.hit("alert")
         self.alerts.append((prompt, mode))
         return "ok"
@@ -251,7 +262,7 @@ class FakeBook:
                     cell = _Cell(value=c.value, number_format=c.number_format)
                     if c.fill and c.fill.fill_type == "solid" and c.fill.fgColor.type == "rgb":
                         rgb = c.fill.fgColor.rgb[-6:]
-                        cell.color = tuple(int(rgb[i:i + 2], 16) for i in (0, 2, 4))
+                        cell.color = tuple(int(rgb[i : i + 2], 16) for i in (0, 2, 4))
                     if c.comment:
                         cell.note = c.comment.text
                     if cell != _Cell():

@@ -31,9 +31,18 @@ def site_workbook(path: Path, rows: int, *, complete: bool = True) -> Path:
     ws.title = "Site"
     ws.append([f.label for f in FIELDS])
     for i in range(rows):
-        values = dict(formation=f"BTS {i}", promotion="2023 - 2025", entrants=20, presentes=18,
-                      interruptions=2, ruptures=1, reussis=15, repondants=16, poursuivants=5,
-                      sat_stagiaire=4.2)
+        values = dict(
+            formation=f"BTS {i}",
+            promotion="2023 - 2025",
+            entrants=20,
+            presentes=18,
+            interruptions=2,
+            ruptures=1,
+            reussis=15,
+            repondants=16,
+            poursuivants=5,
+            sat_stagiaire=4.2,
+        )
         if complete:
             values.update(insertion_emploi=0.8, insertion_metier=0.6, insertion_reference=0.75)
         ws.append([values.get(k) for k in KEYS])
@@ -49,8 +58,16 @@ def test_recalculer_writes_what_the_command_line_writes(tmp_path):
     book = FakeBook.from_xlsx(src)
     buttons.recalculer(book)
     for r in range(R0, R0 + 6):
-        for key in ("presentation", "interruption", "rupture", "obtention", "poursuite", "va",
-                    "insertion_emploi", "insertion_metier"):
+        for key in (
+            "presentation",
+            "interruption",
+            "rupture",
+            "obtention",
+            "poursuite",
+            "va",
+            "insertion_emploi",
+            "insertion_metier",
+        ):
             address = f"{LETTER_SEED[key]}{r}"
             got = book.value("Ecole de Travail", address)
             want = expected[address].value
@@ -64,16 +81,25 @@ def test_recalculer_writes_what_the_command_line_writes(tmp_path):
     assert prompt.startswith("Indicateurs recalculés") and mode == "info"
 
 
-LETTER_SEED = dict(presentation="F", interruption="H", rupture="J", obtention="L",
-                   poursuite="N", va="R", insertion_emploi="S", insertion_metier="T")
+LETTER_SEED = dict(
+    presentation="F",
+    interruption="H",
+    rupture="J",
+    obtention="L",
+    poursuite="N",
+    va="R",
+    insertion_emploi="S",
+    insertion_metier="T",
+)
 
 
 @pytest.mark.parametrize("complete", [True, False])
 def test_excel_calls_do_not_grow_with_rows(tmp_path, complete):
     counts = {}
     for rows in (20, 2000):
-        book = FakeBook.from_xlsx(site_workbook(tmp_path / f"w{rows}.xlsx", rows,
-                                                complete=complete))
+        book = FakeBook.from_xlsx(
+            site_workbook(tmp_path / f"w{rows}.xlsx", rows, complete=complete)
+        )
         buttons.recalculer(book)
         if complete:
             counts[rows] = book.calls.count

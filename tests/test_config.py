@@ -68,7 +68,9 @@ def test_empty_file_means_defaults(tmp_path):
         ("feuilles_sites: ['a/b']\n", ["feuilles_sites", "31 caractères"]),
         ("feuilles_sites: [Lyon, lyon]\n", ["tous différents"]),
         ("sites:\n  Lyon:\n    uai: ['123']\n", ["sites.Lyon.uai", "UAI"]),
-        ("sites:\n  Lyon:\n    siret: '1'\n", ["sites.Lyon", "uai"]),
+        ("sites:\n  Lyon:\n    siret: '1'\n", ["sites.Lyon", "uai", "uai_responsable"]),
+        ("sites:\n  Lyon:\n    uai_responsable: ['069X']\n", ["sites.Lyon.uai_responsable", "UAI"]),
+        ("sites:\n  Lyon:\n    uai_formateur: [12]\n", ["sites.Lyon.uai_formateur", "textes"]),
         ("- une\n- liste\n", ["clé: valeur"]),
         ("seuil: [\n", ["mal formé", "ligne"]),
     ],
@@ -93,3 +95,27 @@ def test_missing_file(tmp_path):
 def test_uai_lowercase_is_normalised(tmp_path):
     c = load_config(write(tmp_path, "sites:\n  Paris:\n    uai: '0751488k'\n"))
     assert c.sites["Paris"].uai == ("0751488K",)
+
+
+def test_site_uai_roles_are_looked_up_in_order(tmp_path):
+    c = load_config(
+        write(
+            tmp_path,
+            (
+                "sites:\n  Lyon:\n    uai: ['0691234a']\n    uai_formateur: '0690000B'\n"
+                "    uai_responsable: ['0750000C', '0691234A']\n"
+            ),
+        )
+    )
+    site = c.sites["Lyon"]
+    assert site.uai == ("0691234A",) and site.uai_formateur == ("0690000B",)
+    assert site.lookup() == (
+        ("0691234A", "site"),
+        ("0690000B", "CFA formateur"),
+        ("0750000C", "CFA responsable"),
+    )
+
+
+def test_site_without_uai_is_allowed(tmp_path):
+    c = load_config(write(tmp_path, "sites:\n  Toulouse:\n"))
+    assert c.sites["Toulouse"].lookup() == ()

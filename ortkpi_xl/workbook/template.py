@@ -262,6 +262,22 @@ def _readme(wb: Workbook, config: Config) -> None:
     _print_setup(ws, landscape=False)
 
 
+def _formula_examples() -> str:
+    """The ORT_* calls for row 5 of a site sheet, with the template's own column letters."""
+    at = {f.key: f"{get_column_letter(i)}{HEADER_ROW + 1}" for i, f in enumerate(FIELDS, 1)}
+    calls = [
+        ("ORT_TAUX_OBTENTION", ("reussis", "presentes")),
+        ("ORT_TAUX_PRESENTATION", ("presentes", "entrants")),
+        ("ORT_TAUX_INTERRUPTION", ("interruptions", "entrants")),
+        ("ORT_TAUX_RUPTURE", ("ruptures", "entrants")),
+        ("ORT_TAUX_POURSUITE", ("poursuivants", "repondants", "presentes")),
+        ("ORT_VALEUR_AJOUTEE", ("insertion_emploi", "insertion_reference", "entrants")),
+    ]
+    text = [f"={name}({'; '.join(at[k] for k in keys)})" for name, keys in calls]
+    text.append(f"=ORT_EXPLICATION(4; {at['reussis']}; {at['presentes']})")
+    return ", ".join(text)
+
+
 def build_template(config: Config) -> Workbook:
     wb = Workbook()
     _readme(wb, config)
