@@ -71,5 +71,8 @@ def test_wheel_carries_defaults_and_entry_point(tmp_path):
     with zipfile.ZipFile(wheel) as zf:
         names = zf.namelist()
         assert "ortkpi_xl/default_config.yaml" in names
+        assert "ortkpi_xl/template_rows.csv" in names  # `ortkpi-xl modele` needs it
+        for module in ROOT.joinpath("ortkpi_xl").rglob("*.py"):
+            assert module.relative_to(ROOT).as_posix() in names, module
         entry = next(n for n in names if n.endswith("entry_points.txt"))
         assert "ortkpi-xl = ortkpi_xl.cli:main" in zf.read(entry).decode()
