@@ -60,14 +60,14 @@ def _tell(book, message: str, *, problem: bool = False) -> None:
 
 
 def _guarded(action):
-    def run(book=None):
+    def run(book=None, *args):
         try:
             target = _caller(book)
         except Exception:  # noqa: BLE001
             _log.exception("Book.caller failed")
             return None
         try:
-            return action(target)
+            return action(target, *args)
         except OrtkpiError as exc:
             _tell(target, str(exc), problem=True)
         except Exception:  # noqa: BLE001 - never a traceback for staff
@@ -132,8 +132,55 @@ def _valider(book) -> str:
     return message
 
 
+def _ask_files() -> list[str]:
+    """The InserJeunes files, chosen in a file dialog (Tk ships with Python on Windows/macOS)."""
+    try:
+        import tkinter
+        from tkinter import filedialog
+    except ImportError:  # pragma: no cover - Python built without Tk
+        raise OrtkpiError(
+            "Impossible d'ouvrir la fenêtre de choix de fichier : utilisez la commande "
+            "« ortkpi-xl inserjeunes CLASSEUR FICHIER »."
+        ) from None
+    root = tkinter.Tk()
+    root.withdraw()
+    root.attributes("-topmost", True)
+    try:
+        chosen = filedialog.askopenfilenames(
+            title="Fichiers InserJeunes téléchargés",
+            filetypes=[("Fichiers InserJeunes", "*.csv *.json"), ("Tous les fichiers", "*.*")],
+        )
+    finally:
+        root.destroy()
+    return list(chosen)
+
+
+def _inserjeunes(book, fichiers: list[str] | None = None) -> str:
+    """Remplit les chiffres InserJeunes à partir des fichiers téléchargés (fenêtre de choix)."""
+    from .inserjeunes.apply import import_figures
+    from .inserjeunes.reading import read_files
+
+    paths = fichiers if fichiers is not None else _ask_files()
+    if not paths:
+        return "Aucun fichier choisi : rien n'a été modifié."
+    config = _config_for(book)
+    data = read_files([Path(p) for p in paths])  # a file unreadable as a whole: nothing written
+    workbook, registry = read_book(book, config)
+    if not workbook.tables:
+        raise InputDataError("Aucune feuille de site reconnue dans ce classeur.")
+    result = import_figures(workbook, data, config)
+    apply_book(book, result.changes, registry, config)
+    message = (
+        f"InserJeunes : {result.written} chiffre(s) écrit(s) depuis "
+        f"{len(paths)} fichier(s) — détail dans « Contrôles »."
+    )
+    _tell(book, message)
+    return message
+
+
 recalculer = _guarded(_recalculer)
 valider = _guarded(_valider)
+inserjeunes = _guarded(_inserjeunes)
 
 
 if __name__ == "__main__":  # debugging from an editor, with the workbook open in Excel

@@ -170,3 +170,23 @@ def test_texts_that_excel_would_parse_are_protected(tmp_path):
     wb.save(path)
     book = FakeBook.from_xlsx(path)
     buttons.recalculer(book)  # the fake raises if a formula were written
+
+
+def test_inserjeunes_button_fills_the_site_block(tmp_path):
+    from conftest import shared_path
+
+    root = Path(__file__).resolve().parent.parent
+    book = FakeBook.from_xlsx(root / "workbook_template.xlsx")
+    real = shared_path("data", "inserjeunes", "fr-en-inserjeunes-cfa.csv")
+    message = buttons.inserjeunes(book, [str(real)])
+    assert message and message.startswith("InserJeunes")
+    assert "0751488K" in book.value("Ecole de Travail", "A3")
+
+
+def test_inserjeunes_button_with_a_bad_file_says_so(tmp_path):
+    root = Path(__file__).resolve().parent.parent
+    book = FakeBook.from_xlsx(root / "workbook_template.xlsx")
+    bad = tmp_path / "x.csv"
+    bad.write_text("rien;a;voir\n", encoding="utf-8")
+    assert buttons.inserjeunes(book, [str(bad)]) is None
+    assert book.app.alerts[-1][1] == "critical"
