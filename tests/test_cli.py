@@ -76,3 +76,31 @@ def test_wheel_carries_defaults_and_entry_point(tmp_path):
             assert module.relative_to(ROOT).as_posix() in names, module
         entry = next(n for n in names if n.endswith("entry_points.txt"))
         assert "ortkpi-xl = ortkpi_xl.cli:main" in zf.read(entry).decode()
+
+
+def test_readme_main_command_on_the_bundled_template(tmp_path):
+    """The installed console script runs the README's main job (CI installs the package)."""
+    import os
+    import shutil
+
+    exe = shutil.which("ortkpi-xl")
+    if exe is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("ortkpi-xl is not on PATH after `pip install`")
+        pytest.skip("ortkpi-xl not installed here")
+    out = tmp_path / "indicateurs.xlsx"
+    run = subprocess.run(
+        [exe, "recalculer", str(ROOT / "workbook_template.xlsx"), "-o", str(out)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "Recalculé" in run.stdout
+    run = subprocess.run(
+        [exe, "valider", str(out), "--gravite", "avertissement"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr

@@ -16,8 +16,10 @@ from ortkpi_xl.fields import FIELDS
 from workbooks import cell_snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
-COL = {f.key: chr(ord("A") + i) if i < 26 else "A" + chr(ord("A") + i - 26)
-       for i, f in enumerate(FIELDS)}
+COL = {
+    f.key: chr(ord("A") + i) if i < 26 else "A" + chr(ord("A") + i - 26)
+    for i, f in enumerate(FIELDS)
+}
 SITE = "Ecole de Travail"
 
 
@@ -36,8 +38,16 @@ def test_real_establishment_file_lands_in_the_site_block(workbook, tmp_path, cap
     assert "0751488K" in report
     ws = load_workbook(out)[SITE]
     block = ws["A3"].value
-    for text in ("0751488K", "cumul 2023-2024", "49 %", "61 %", "-12 points", "48 %", "58 %",
-                 "fr-en-inserjeunes-cfa.csv"):
+    for text in (
+        "0751488K",
+        "cumul 2023-2024",
+        "49 %",
+        "61 %",
+        "-12 points",
+        "48 %",
+        "58 %",
+        "fr-en-inserjeunes-cfa.csv",
+    ):
         assert text in block, text
     assert "ce n'est pas l'indicateur 9" in ws["A3"].comment.text
     # the per-programme cells are not filled with the establishment's rate
