@@ -36,6 +36,7 @@ from .columns import (
     map_header,
 )
 from .records import (
+    ESTABLISHMENT_FIGURES,
     EstablishmentRecord,
     FileKind,
     FormationRecord,
@@ -517,7 +518,7 @@ def _record(
             origin=origin,
             libelle=texts.get("libelle") or texts.get("libelle_etablissement", ""),
             region=texts.get("region", ""),
-            **{k: numbers.get(k) for k in _ESTABLISHMENT_FIGURES},  # type: ignore[arg-type]
+            **{k: numbers.get(k) for k in ESTABLISHMENT_FIGURES},  # type: ignore[arg-type]
         )
 
     filiere = texts.get("filiere", "").casefold()
@@ -591,19 +592,6 @@ def _record(
 
 
 _WITHHELD = frozenset({"emploi_6", "nb_sortant", "nb_emploi_6", "part_emploi_6_exposition"})
-_ESTABLISHMENT_FIGURES = (
-    "poursuite",
-    "emploi_6",
-    "emploi_6_attendu",
-    "va_emploi_6",
-    "emploi_12",
-    "emploi_18",
-    "emploi_24",
-    "part_poursuite",
-    "part_emploi_6",
-    "part_autre_6",
-    "part_contrats_interrompus",
-)
 _TEXTS = (
     "libelle",
     "libelle_etablissement",

@@ -73,6 +73,22 @@ class Problem:
         return f"{where} : {self.message}" if where else self.message
 
 
+# The figures of an establishment row, in the order of the open-data file.
+ESTABLISHMENT_FIGURES = (
+    "poursuite",
+    "emploi_6",
+    "emploi_6_attendu",
+    "va_emploi_6",
+    "emploi_12",
+    "emploi_18",
+    "emploi_24",
+    "part_poursuite",
+    "part_emploi_6",
+    "part_autre_6",
+    "part_contrats_interrompus",
+)
+
+
 @dataclass(frozen=True)
 class EstablishmentRecord:
     """One row of ``fr-en-inserjeunes-cfa``: the official figures of one CFA for one millésime.
@@ -101,22 +117,7 @@ class EstablishmentRecord:
     @property
     def published(self) -> bool:
         """At least one figure is published (InserJeunes lists fully suppressed CFAs too)."""
-        return any(
-            getattr(self, name) is not None
-            for name in (
-                "poursuite",
-                "emploi_6",
-                "emploi_6_attendu",
-                "va_emploi_6",
-                "emploi_12",
-                "emploi_18",
-                "emploi_24",
-                "part_poursuite",
-                "part_emploi_6",
-                "part_autre_6",
-                "part_contrats_interrompus",
-            )
-        )
+        return any(getattr(self, name) is not None for name in ESTABLISHMENT_FIGURES)
 
 
 @dataclass(frozen=True)
