@@ -31,6 +31,7 @@ from ortkpi_xl.addin.build import (
     VBA_PROJECT_SOURCE_ONLY,
     AddinSources,
     build_addin,
+    self_test_answer,
 )
 from ortkpi_xl.addin.udf_vba import crlf
 
@@ -196,3 +197,14 @@ def test_two_builds_give_the_same_bytes(addin_bytes: bytes, tmp_path: Path) -> N
                          text=True, timeout=120, env={**os.environ, "PYTHONHASHSEED": "12345"})
     assert run.returncode == 0, run.stderr
     assert hashlib.sha256(out.read_bytes()).hexdigest() == hashlib.sha256(addin_bytes).hexdigest()
+
+
+def test_self_test_answer_is_what_the_vba_computes(olevba_modules: dict[str, str]) -> None:
+    """excel_check.py compares OrtBuild.SelfTest's answer with self_test_answer()."""
+    constants = {m.group(1): m.group(2) for module in olevba_modules.values() for m in
+                 re.finditer(r'^Public Const (\w+) As String = "([^"]*)"', module, re.MULTILINE)}
+    body = olevba_modules["OrtBuild"].split("Public Function SelfTest() As String", 1)[1]
+    expression = re.search(r"SelfTest = (.*)", body).group(1)
+    value = "".join(constants[part.strip()] if not part.strip().startswith('"')
+                    else part.strip()[1:-1] for part in expression.split("&"))
+    assert value == self_test_answer(xlwings.__version__)
