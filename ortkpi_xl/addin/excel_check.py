@@ -118,10 +118,16 @@ def _check_modules(report: Report, addin, sources: AddinSources) -> None:
             continue
         count = code.CountOfLines
         text = code.Lines(1, count) if count else ""
-        if code_lines(text) == code_lines(module.source):
+        # The VBA editor harmonises the case of identifiers across the project (err/Err).
+        shown = [line.lower() for line in code_lines(text)]
+        ours = [line.lower() for line in code_lines(module.source)]
+        if shown == ours:
             report.add(OK, f"Module {module.name} : Excel lit notre source ({count} lignes).")
         else:
-            report.add(FAILED, f"Module {module.name} : le texte lu par Excel diffère du source.")
+            pairs = enumerate(zip(shown, ours, strict=False))
+            first = next((i for i, (a, b) in pairs if a != b), min(len(shown), len(ours)))
+            report.add(FAILED, f"Module {module.name} : le texte lu par Excel diffère du source "
+                               f"à partir de la ligne {first + 1}.")
     try:
         vbe = addin.app.api.VBE
         vbe.ActiveVBProject = addin.api.VBProject

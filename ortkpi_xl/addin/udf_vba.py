@@ -81,7 +81,7 @@ class _Components:
 
     def Import(self, path: str) -> None:  # noqa: N802 - COM method name
         # import_udfs wrote the file in text mode with the platform's default encoding.
-        with open(path) as handle:  # noqa: PTH123
+        with open(path) as handle:
             self.imported.append(handle.read())
 
 
