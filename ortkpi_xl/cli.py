@@ -44,7 +44,7 @@ _ARGPARSE_FR = (
 
 class _FrenchFormatter(argparse.HelpFormatter):
     def add_usage(self, usage, actions, groups, prefix=None):  # argparse API
-        super().add_usage(usage, actions, groups, prefix or "usage : ")
+        super().add_usage(usage, actions, groups, "usage : " if prefix is None else prefix)
 
 
 class _FrenchParser(argparse.ArgumentParser):

@@ -104,3 +104,10 @@ def test_readme_main_command_on_the_bundled_template(tmp_path):
         cwd=tmp_path,
     )
     assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_sub_command_help_says_usage_once(capsys):
+    with pytest.raises(SystemExit):
+        main(["recalculer", "--help"])
+    out = capsys.readouterr().out
+    assert out.count("usage") == 1 and "CLASSEUR" in out

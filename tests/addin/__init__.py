@@ -1,0 +1,1 @@
+"""Tests of the Excel add-in (a package, so that its conftest does not shadow tests/conftest)."""
