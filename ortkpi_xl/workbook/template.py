@@ -1,8 +1,8 @@
 """The bundled workbook template, generated from the code and the configuration.
 
 ``ortkpi-xl modele SORTIE`` builds it: a ``Lisez-moi`` sheet, one sheet per site with the
-canonical header row and the programmes of the original workbook, ``Contrôles`` and the
-``xlwings.conf`` settings sheet; then it runs Recalculer on it, so the file is ready to use.
+canonical header row and the programmes of the original workbook, ``Synthèse``, ``Contrôles``
+and the ``xlwings.conf`` settings sheet; then it runs Recalculer on it, so the file is ready to use.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from ..fields import FIELDS, Kind
 from ..indicators import INDICATORS
 from .reader import read_workbook
 from .recalc import CONTROLS_SHEET, controls_sheet, recalculate
+from .synthesis_sheet import SYNTHESIS_SHEET
 from .writer import apply_changes, save_atomically, tool_fill, write_owned_sheet
 
 README_SHEET = "Lisez-moi"
@@ -254,6 +255,7 @@ def build_template(config: Config) -> Workbook:
     rows = template_rows()
     for site in config.feuilles_sites:
         _site_sheet(wb, site, [r for r in rows if r["site"] == site], config)
+    wb.create_sheet(SYNTHESIS_SHEET)  # filled by the Recalculer that follows
     write_owned_sheet(wb, controls_sheet([]), config)
     conf = wb.create_sheet(CONF_SHEET)
     conf["A1"], conf["B1"] = "UDF Modules", UDF_MODULE
