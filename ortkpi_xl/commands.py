@@ -1,3 +1,4 @@
 """Sub-commands that act on workbooks are registered by importing their modules here."""
 
+from . import network_cli as _network_cli  # noqa: F401
 from .workbook import cli as _workbook_cli  # noqa: F401

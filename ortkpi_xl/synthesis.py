@@ -126,7 +126,7 @@ class Pooled:
             den = count_noun(den_key, self.denominator)
             if 0 < self.fallback_rows < self.rows:
                 den += " ou présentés"
-            return f"{count_noun(ind.numerator, self.numerator)} sur {den} ({rows})"
+            return f"{count_noun(ind.numerator, self.numerator)} sur {den}, {rows}"
         if self.method is Method.MEAN:
             return f"moyenne de {rows}"
         return f"{rows}, pondération par {count_noun('entrants', self.denominator)}"

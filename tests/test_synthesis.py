@@ -30,7 +30,7 @@ def test_pooled_rate_is_the_ratio_of_sums_not_the_average_of_rates():
     assert pooled.value == pytest.approx(23 / 43)
     assert pooled.value != pytest.approx(0.75)
     assert pooled.text(CONFIG) == "53,5 %"
-    assert pooled.basis() == "23 présentés sur 43 entrants (2 formations)"
+    assert pooled.basis() == "23 présentés sur 43 entrants, 2 formations"
 
 
 def test_the_network_pools_rows_not_site_rates():
@@ -61,7 +61,7 @@ def test_poursuite_uses_presentes_where_repondants_are_blank():
     )
     pooled = summarize([site]).network.pooled["poursuite"]
     assert (pooled.numerator, pooled.denominator, pooled.fallback_rows) == (9, 15, 1)
-    assert pooled.basis() == "9 poursuivants sur 15 répondants ou présentés (2 formations)"
+    assert pooled.basis() == "9 poursuivants sur 15 répondants ou présentés, 2 formations"
     [first, _] = summarize([site]).network.programmes
     assert first.basis("poursuite") == "4 poursuivants sur 10 présentés"
 
