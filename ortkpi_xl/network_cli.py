@@ -1,8 +1,9 @@
-"""Sub-commands for the network: ``synthese`` (consolidation) and ``publier`` (web page)."""
+"""Sub-commands for the network: ``synthese`` (consolidation) and ``publier`` (web pages)."""
 
 from __future__ import annotations
 
 import argparse
+import datetime as _dt
 import json
 import sys
 from pathlib import Path
@@ -13,7 +14,10 @@ from .config import Config, load_config
 from .consolidate import consolidate, workbook_paths
 from .errors import InputDataError
 from .findings import Severity
+from .publish import publish
 from .synthesis import Summary
+from .workbook.reader import read_workbook
+from .workbook.recalc import compute_tables, recalculate, synthesis_of
 
 
 def _config(args: argparse.Namespace) -> Config:
@@ -160,4 +164,73 @@ register(
     "rassemble les classeurs des sites en un classeur du réseau, avec sa synthèse",
     _run_synthese,
     _synthese_arguments,
+)
+
+
+# -- publier ------------------------------------------------------------------------------------
+def _date(text: str) -> _dt.date:
+    try:
+        return _dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"date invalide « {text} » (attendu : AAAA-MM-JJ, par exemple 2026-09-01)"
+        ) from None
+
+
+def _publier_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("classeur", metavar="CLASSEUR", help="classeur des indicateurs")
+    parser.add_argument(
+        "-o", "--sortie", metavar="DOSSIER", required=True, help="dossier des pages à écrire"
+    )
+    parser.add_argument(
+        "--date",
+        type=_date,
+        metavar="AAAA-MM-JJ",
+        help="date de publication affichée (par défaut : aujourd'hui)",
+    )
+    parser.add_argument(
+        "--malgre-erreurs",
+        action="store_true",
+        help="publie même si la validation trouve des erreurs (déconseillé)",
+    )
+    _config_option(parser)
+    parser.epilog = "Exemple : ortkpi-xl publier indicateurs.xlsx -o site-web/indicateurs"
+
+
+def _run_publier(args: argparse.Namespace) -> int:
+    config = _config(args)
+    source = Path(args.classeur)
+    book = read_workbook(source, config)
+    _, findings = recalculate(book, config)  # the figures as Recalculer computes them now
+    errors = [f for f in findings if f.gravite is Severity.ERREUR]
+    if errors and not args.malgre_erreurs:
+        print(
+            f"Erreur : {len(errors)} erreur(s) de validation — des chiffres incohérents ne doivent "
+            f"pas être publiés. Corrigez-les (ortkpi-xl valider {source.name}) ou relancez avec "
+            "--malgre-erreurs.",
+            file=sys.stderr,
+        )
+        for finding in errors[:5]:
+            print(f"  « {finding.feuille} » {finding.message}", file=sys.stderr)
+        return EXIT_FINDINGS
+    synthesis = synthesis_of(compute_tables(book, config), findings)
+    result = publish(synthesis, Path(args.sortie), config, day=args.date)
+    for site, path in result.pages.items():
+        print(f"Page de {site} : {path}")
+    if result.index:
+        print(f"Index du réseau : {result.index}")
+    for site in result.skipped:
+        print(f"{site} : aucun chiffre saisi, pas de page.")
+    if not result.pages:
+        print("Erreur : aucun site n'a de chiffres à publier.", file=sys.stderr)
+        return EXIT_FAILURE
+    print("Pages autonomes (aucune ressource extérieure) : copiez le dossier sur le site web.")
+    return EXIT_OK
+
+
+register(
+    "publier",
+    "écrit les pages web des indicateurs à publier (une par site et un index)",
+    _run_publier,
+    _publier_arguments,
 )

@@ -180,6 +180,7 @@ class Programme:
     parts: dict[str, tuple[float, float] | None]  # indicator key → (numerator, denominator)
     fallback: frozenset[str] = frozenset()  # indicators whose denominator was the fallback
     small_cohort: bool = False
+    reference: float | None = None  # the certificateur's average rate (the VA's subtrahend)
 
     @property
     def label(self) -> str:
@@ -205,6 +206,13 @@ class Programme:
             return f"{count_noun(ind.numerator, part[0])} sur {count_noun(den_key, part[1])}"
         if ind.rule is Rule.MARK:
             return "enquête de satisfaction"
+        if ind.rule is Rule.DIFFERENCE and self.reference is not None:
+            emploi = self.results["insertion_emploi"].value
+            if emploi is not None:
+                return (
+                    f"{format_percent(emploi)} d'insertion − {format_percent(self.reference)} "
+                    "(taux moyen du certificateur)"
+                )
         entrants = self.counts.get("entrants")
         return count_noun("entrants", entrants) if entrants is not None else ""
 
@@ -305,6 +313,7 @@ def programmes(table: SiteTable) -> list[Programme]:
                 parts=parts,
                 fallback=frozenset(fallback),
                 small_cohort=bool(comp.small_cohort[row]),
+                reference=_number(comp.reading(row, "insertion_reference")),
             )
         )
     return out
