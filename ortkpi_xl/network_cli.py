@@ -54,7 +54,7 @@ class ProgressBar:
         filled = self.width * done // total if total else self.width
         percent = 100 * done // total if total else 100
         bar = "█" * filled + "░" * (self.width - filled)
-        label = f"lecture de {name}" if name else "terminé"
+        label = f"lecture de {name}" if name else "lu, écriture du classeur du réseau…"
         line = f"\r{bar} {percent:3d} % ({done}/{total}) {label}"[:110]
         self.stream.write(line.ljust(110))
         self._drawn = True

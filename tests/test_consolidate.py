@@ -166,4 +166,4 @@ def test_progress_bar_on_a_terminal_redraws_one_line():
     text = stream.getvalue()
     assert text.count("\r") == 3 and text.endswith("\n")
     assert "█████░░░░░  50 % (2/4) lecture de marseille.xlsx" in text
-    assert "100 % (4/4) terminé" in text
+    assert "100 % (4/4) lu, écriture du classeur du réseau…" in text

@@ -183,6 +183,16 @@ def _readme(wb: Workbook, config: Config) -> None:
         ),
         (
             "",
+            "La feuille « Synthèse », réécrite par Recalculer : pour chaque site et pour le "
+            "réseau, les taux regroupés (total des numérateurs / total des dénominateurs, "
+            "jamais une moyenne de taux) à côté des effectifs qui les fondent, les notes "
+            "moyennes avec le nombre de formations notées, les chiffres en attente et les "
+            "erreurs ; puis, par site, un graphique par indicateur. Rassembler les classeurs "
+            "des sites : ortkpi-xl synthese dossier -o reseau.xlsx ; page web à publier : "
+            "ortkpi-xl publier classeur.xlsx -o dossier.",
+        ),
+        (
+            "",
             "4. Formules (Windows, avec le complément) : =ORT_TAUX_OBTENTION(K5; H5), "
             "=ORT_TAUX_PRESENTATION(H5; G5), =ORT_TAUX_INTERRUPTION(I5; G5), "
             "=ORT_TAUX_RUPTURE(J5; G5), =ORT_TAUX_POURSUITE(M5; L5; H5), "

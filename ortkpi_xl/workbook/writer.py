@@ -23,6 +23,7 @@ from openpyxl.drawing.text import CharacterProperties
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.worksheet.worksheet import Worksheet
 
 from ..config import Config
 from ..errors import WorkbookError
@@ -208,7 +209,7 @@ def write_owned_sheet(wb: Workbook, owned: OwnedSheet, config: Config) -> None:
         ws.add_chart(bar_chart(ws, spec, config), spec.anchor)
 
 
-def _fit_height(ws, owned: OwnedSheet, row: int) -> None:
+def _fit_height(ws: Worksheet, owned: OwnedSheet, row: int) -> None:
     """Make a header row tall enough for its wrapped labels (not every reader sizes it)."""
     if row > len(owned.rows):
         return
@@ -231,7 +232,7 @@ def _fit_height(ws, owned: OwnedSheet, row: int) -> None:
 _SERIES_COLOURS = ("1F4E78", "C55A11", "548235", "7F6000", "7030A0")
 
 
-def bar_chart(ws, spec: ChartSpec, config: Config) -> BarChart:
+def bar_chart(ws: Worksheet, spec: ChartSpec, config: Config) -> BarChart:
     """An openpyxl bar chart for ``spec``, reading its data from ``ws``."""
     chart = BarChart()
     chart.type = "col"
