@@ -205,7 +205,7 @@ class Programme:
             den_key = "presentes" if key in self.fallback else ind.denominator
             return f"{count_noun(ind.numerator, part[0])} sur {count_noun(den_key, part[1])}"
         if ind.rule is Rule.MARK:
-            return "enquête de satisfaction"
+            return "note sur 5, enquête de satisfaction"
         if ind.rule is Rule.DIFFERENCE and self.reference is not None:
             emploi = self.results["insertion_emploi"].value
             if emploi is not None:
