@@ -183,6 +183,14 @@ def _readme(wb: Workbook, config: Config) -> None:
         ),
         (
             "",
+            "4. Formules (Windows, avec le complément) : =ORT_TAUX_OBTENTION(K5; H5), "
+            "=ORT_TAUX_PRESENTATION(H5; G5), =ORT_TAUX_INTERRUPTION(I5; G5), "
+            "=ORT_TAUX_RUPTURE(J5; G5), =ORT_TAUX_POURSUITE(M5; L5; H5), "
+            "=ORT_VALEUR_AJOUTEE(W5; Y5; G5), =ORT_EXPLICATION(4; K5; H5). Elles ne renvoient "
+            "jamais d'erreur Excel.",
+        ),
+        (
+            "",
             "La feuille « Synthèse », réécrite par Recalculer : pour chaque site et pour le "
             "réseau, les taux regroupés (total des numérateurs / total des dénominateurs, "
             "jamais une moyenne de taux) à côté des effectifs qui les fondent, les notes "
@@ -190,14 +198,6 @@ def _readme(wb: Workbook, config: Config) -> None:
             "erreurs ; puis, par site, un graphique par indicateur. Rassembler les classeurs "
             "des sites : ortkpi-xl synthese dossier -o reseau.xlsx ; page web à publier : "
             "ortkpi-xl publier classeur.xlsx -o dossier.",
-        ),
-        (
-            "",
-            "4. Formules (Windows, avec le complément) : =ORT_TAUX_OBTENTION(K5; H5), "
-            "=ORT_TAUX_PRESENTATION(H5; G5), =ORT_TAUX_INTERRUPTION(I5; G5), "
-            "=ORT_TAUX_RUPTURE(J5; G5), =ORT_TAUX_POURSUITE(M5; L5; H5), "
-            "=ORT_VALEUR_AJOUTEE(W5; Y5; G5), =ORT_EXPLICATION(4; K5; H5). Elles ne renvoient "
-            "jamais d'erreur Excel.",
         ),
         ("h", "Légende des couleurs"),
         ("legend-entete", "En-tête : intitulés officiels des colonnes (ne pas les modifier)."),
