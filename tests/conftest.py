@@ -48,3 +48,14 @@ def lo_check() -> Path:
             pytest.fail("LibreOffice (lo-check) is required on CI but was not found")
         pytest.skip("LibreOffice absent: lo-check cannot run here")
     return tool
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Path:
+    """Headless Chromium; skipped locally when absent, a failure on CI (CI=true)."""
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("Chromium is required on CI but was not found (apt-get install chromium)")
+        pytest.skip("Chromium absent: the publication cannot be rendered here")
+    return Path(found)

@@ -73,7 +73,7 @@ def test_formation_file_fills_the_rate_with_its_source(workbook, tmp_path):
     site_cells = {cell for sheet, cell in changed if sheet == SITE}
     allowed_columns = {COL["insertion_emploi"], COL["source"], COL["va"], "A"}
     assert {c.rstrip("0123456789") for c in site_cells} <= allowed_columns, site_cells
-    assert all(sheet in (SITE, "Contrôles", "ortkpi_etat") for sheet, _ in changed)
+    assert all(sheet in (SITE, "Contrôles", "Synthèse", "ortkpi_etat") for sheet, _ in changed)
 
 
 def test_a_persons_figure_is_kept_and_reported(workbook, tmp_path, capsys):

@@ -35,7 +35,7 @@ def test_committed_template_matches_the_generator(generated):
 def test_sheets_and_canonical_headers(generated):
     wb = load_workbook(generated)
     visible = [ws.title for ws in wb.worksheets if ws.sheet_state == "visible"]
-    assert visible == ["Lisez-moi", *SITES, "Contrôles", "xlwings.conf"]
+    assert visible == ["Lisez-moi", *SITES, "Synthèse", "Contrôles", "xlwings.conf"]
     for site in SITES:
         ws = wb[site]
         assert [c.value for c in ws[4]] == [f.label for f in FIELDS]

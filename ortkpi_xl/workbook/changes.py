@@ -12,7 +12,8 @@ Ownership rules a writer must keep:
   have recoloured the cell since) — never removes a fill a person applied;
 - ``note`` text is the tool's note (author ``NOTE_AUTHOR``); ``note=""`` removes the tool's note
   only; a person's note on the cell is never replaced nor removed;
-- owned sheets (``Contrôles``…) are rewritten whole; no other sheet is created or removed.
+- owned sheets (``Contrôles``, ``Synthèse``…) are rewritten whole, charts included (so a second
+  run rebuilds a chart, never duplicates it); no other sheet is created or removed.
 """
 
 from __future__ import annotations
@@ -42,7 +43,14 @@ class CellChange:
 
 @dataclass(frozen=True)
 class ChartSpec:
-    """A native bar chart drawn from a block of an owned sheet (rebuilt, never duplicated)."""
+    """A native bar chart drawn from a block of an owned sheet (rebuilt, never duplicated).
+
+    Vertical clustered bars, one series per entry of ``series`` (named by its header cell, data
+    in the rows below it); the value axis starts at 0 and ends at ``y_max`` when given (5 for
+    survey marks), otherwise where the application puts it. ``show_values`` writes each value
+    on its bar. An empty cell draws no bar; a series should hold numbers only, since Excel plots
+    text as 0.
+    """
 
     title: str
     anchor: str  # top-left cell of the chart, e.g. "H4"
@@ -52,6 +60,8 @@ class ChartSpec:
     percent: bool = True  # value axis formatted as a percentage
     width_cm: float = 16.0
     height_cm: float = 7.5
+    y_max: float | None = None  # fixed top of the value axis (None: automatic)
+    show_values: bool = True  # data labels with the values on the bars
 
 
 @dataclass(frozen=True)
@@ -61,10 +71,13 @@ class OwnedSheet:
     name: str
     rows: list[list[object]]  # values only; strings are text
     widths: list[float] = field(default_factory=list)
-    header_row: int = 1  # 1-based row of the table header (styled, frozen, filtered)
+    header_row: int = 1  # 1-based row of the table header (styled, frozen, filtered down to
+    # the first empty row)
     links: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) → "'S'!A1"
     number_formats: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) → fmt
     charts: list[ChartSpec] = field(default_factory=list)
+    title_rows: tuple[int, ...] = ()  # rows whose first cell is a block title (bold)
+    subheader_rows: tuple[int, ...] = ()  # other table headers, styled like header_row
 
 
 @dataclass

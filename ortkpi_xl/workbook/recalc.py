@@ -17,9 +17,11 @@ from ..engine import Computation, Outcome, compute
 from ..fields import FIELD_BY_KEY
 from ..findings import Finding, Severity, count_by_severity, ready_for_submission, sort_key
 from ..indicators import INDICATORS, Indicator
+from ..synthesis import SiteTable, Synthesis, summarize
 from .changes import UNSET, CellChange, ChangeSet, OwnedSheet
 from .layout import Table
 from .reader import SheetData, WorkbookData, stored_computed, table_columns
+from .synthesis_sheet import synthesis_sheet
 
 CONTROLS_SHEET = "Contrôles"
 
@@ -180,7 +182,16 @@ def recalculate(book: WorkbookData, config: Config) -> Recalculation:
         findings += check_rows(res.computation, res.sheet.name, res.table.address)
     findings = sorted(findings, key=sort_key)
     changes.owned_sheets.append(controls_sheet(findings))
+    changes.owned_sheets.append(synthesis_sheet(synthesis_of(results, findings), config))
     return Recalculation(changes, findings, results)
+
+
+def synthesis_of(results: list[TableResult], findings: list[Finding]) -> Synthesis:
+    """Pooled figures per site sheet and for the whole workbook (see ``synthesis``)."""
+    return summarize(
+        [SiteTable(r.sheet.name, r.computation, frozenset(r.table.columns)) for r in results],
+        findings,
+    )
 
 
 def table_changes(res: TableResult, config: Config) -> list[CellChange]:

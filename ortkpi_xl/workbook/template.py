@@ -1,8 +1,8 @@
 """The bundled workbook template, generated from the code and the configuration.
 
 ``ortkpi-xl modele SORTIE`` builds it: a ``Lisez-moi`` sheet, one sheet per site with the
-canonical header row and the programmes of the original workbook, ``Contrôles`` and the
-``xlwings.conf`` settings sheet; then it runs Recalculer on it, so the file is ready to use.
+canonical header row and the programmes of the original workbook, ``Synthèse``, ``Contrôles``
+and the ``xlwings.conf`` settings sheet; then it runs Recalculer on it, so the file is ready to use.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from ..fields import FIELDS, Kind
 from ..indicators import INDICATORS
 from .reader import read_workbook
 from .recalc import CONTROLS_SHEET, controls_sheet, recalculate
+from .synthesis_sheet import SYNTHESIS_SHEET
 from .writer import apply_changes, save_atomically, tool_fill, write_owned_sheet
 
 README_SHEET = "Lisez-moi"
@@ -200,6 +201,16 @@ def _readme(wb: Workbook, config: Config) -> None:
             "=ORT_VALEUR_AJOUTEE(W5; Y5; G5), =ORT_EXPLICATION(4; K5; H5). Elles ne renvoient "
             "jamais d'erreur Excel.",
         ),
+        (
+            "",
+            "La feuille « Synthèse », réécrite par Recalculer : pour chaque site et pour le "
+            "réseau, les taux regroupés (total des numérateurs / total des dénominateurs, "
+            "jamais une moyenne de taux) à côté des effectifs qui les fondent, les notes "
+            "moyennes avec le nombre de formations notées, les chiffres en attente et les "
+            "erreurs ; puis, par site, un graphique par indicateur. Rassembler les classeurs "
+            "des sites : ortkpi-xl synthese dossier -o reseau.xlsx ; page web à publier : "
+            "ortkpi-xl publier classeur.xlsx -o dossier.",
+        ),
         ("h", "Légende des couleurs"),
         ("legend-entete", "En-tête : intitulés officiels des colonnes (ne pas les modifier)."),
         ("legend-calcule", "Colonne calculée par Recalculer : ne pas saisir ici."),
@@ -284,6 +295,7 @@ def build_template(config: Config) -> Workbook:
     rows = template_rows()
     for site in config.feuilles_sites:
         _site_sheet(wb, site, [r for r in rows if r["site"] == site], config)
+    wb.create_sheet(SYNTHESIS_SHEET)  # filled by the Recalculer that follows
     write_owned_sheet(wb, controls_sheet([]), config)
     conf = wb.create_sheet(CONF_SHEET)
     conf["A1"], conf["B1"] = "UDF Modules", UDF_MODULE

@@ -14,15 +14,20 @@ import warnings
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.axis import ChartLines
+from openpyxl.chart.label import DataLabelList
 from openpyxl.comments import Comment
+from openpyxl.drawing.text import CharacterProperties
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.styles.colors import Color
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.worksheet.worksheet import Worksheet
 
 from ..config import Config
 from ..errors import WorkbookError
-from .changes import NOTE_AUTHOR, UNSET, CellChange, ChangeSet, OwnedSheet
+from .changes import NOTE_AUTHOR, UNSET, CellChange, ChangeSet, ChartSpec, OwnedSheet
 from .registry import REGISTRY_SHEET, Registry
 
 _NOTE_WIDTH, _NOTE_HEIGHT = 320, 110
@@ -154,6 +159,11 @@ def set_value(cell, value: object) -> None:
 
 
 def write_owned_sheet(wb: Workbook, owned: OwnedSheet, config: Config) -> None:
+    """Recreate ``owned`` whole (at the same place): values, styles, formats, links, charts.
+
+    The old sheet is deleted with everything anchored on it, so its charts are rebuilt, never
+    duplicated.
+    """
     index = None
     if owned.name in wb.sheetnames:
         index = wb.sheetnames.index(owned.name)
@@ -169,13 +179,23 @@ def write_owned_sheet(wb: Workbook, owned: OwnedSheet, config: Config) -> None:
         for c, value in enumerate(line, start=1):
             set_value(ws.cell(row=r, column=c), value)
     width = max((len(line) for line in owned.rows), default=1)
-    for c in range(1, width + 1):
-        header = ws.cell(row=owned.header_row, column=c)
-        header.font = Font(bold=True, color="FFFFFFFF")
-        header.fill = header_fill
-        header.alignment = Alignment(vertical="center", wrap_text=True)
+    for header_row in (owned.header_row, *owned.subheader_rows):
+        line = owned.rows[header_row - 1] if header_row <= len(owned.rows) else []
+        for c in range(1, (width if header_row == owned.header_row else len(line)) + 1):
+            if header_row != owned.header_row and line[c - 1] is None:
+                continue
+            header = ws.cell(row=header_row, column=c)
+            header.font = Font(bold=True, color="FFFFFFFF")
+            header.fill = header_fill
+            header.alignment = Alignment(vertical="center", wrap_text=True)
+    for header_row in (owned.header_row, *owned.subheader_rows):
+        _fit_height(ws, owned, header_row)
     ws.cell(row=1, column=1).font = Font(bold=True, size=14)
     ws.cell(row=2, column=1).font = bold
+    for r in owned.title_rows:
+        ws.cell(row=r, column=1).font = Font(bold=True, size=12)
+    for (r, c), fmt in owned.number_formats.items():
+        ws.cell(row=r, column=c).number_format = fmt
     for (r, c), target in owned.links.items():
         cell = ws.cell(row=r, column=c)
         cell.hyperlink = Hyperlink(ref=cell.coordinate, location=target, display=str(cell.value))
@@ -183,8 +203,86 @@ def write_owned_sheet(wb: Workbook, owned: OwnedSheet, config: Config) -> None:
     for c, w in enumerate(owned.widths, start=1):
         ws.column_dimensions[get_column_letter(c)].width = w
     ws.freeze_panes = ws.cell(row=owned.header_row + 1, column=1)
-    if len(owned.rows) > owned.header_row:
-        ws.auto_filter.ref = f"A{owned.header_row}:{get_column_letter(width)}{len(owned.rows)}"
+    last = owned.header_row
+    while last < len(owned.rows) and any(v is not None for v in owned.rows[last]):
+        last += 1  # the header's table ends at the first empty row
+    if last > owned.header_row:
+        ws.auto_filter.ref = f"A{owned.header_row}:{get_column_letter(width)}{last}"
+    for spec in owned.charts:
+        ws.add_chart(bar_chart(ws, spec, config), spec.anchor)
+
+
+def _fit_height(ws: Worksheet, owned: OwnedSheet, row: int) -> None:
+    """Make a header row tall enough for its wrapped labels (not every reader sizes it)."""
+    if row > len(owned.rows):
+        return
+    lines = 1
+    for c, value in enumerate(owned.rows[row - 1], start=1):
+        if isinstance(value, str) and value:
+            width = owned.widths[c - 1] if c <= len(owned.widths) else 8.43
+            per_line = max(int(width) - 1, 1)
+            words, count, used = value.split(), 1, 0
+            for word in words:
+                if used and used + 1 + len(word) > per_line:
+                    count, used = count + 1, len(word)
+                else:
+                    used += len(word) + (1 if used else 0)
+            lines = max(lines, count)
+    if lines > 1:
+        ws.row_dimensions[row].height = 15 * min(lines, 6)
+
+
+_SERIES_COLOURS = ("1F4E78", "C55A11", "548235", "7F6000", "7030A0")
+
+
+def bar_chart(ws: Worksheet, spec: ChartSpec, config: Config) -> BarChart:
+    """An openpyxl bar chart for ``spec``, reading its data from ``ws``."""
+    chart = BarChart()
+    chart.type = "col"
+    chart.grouping = "clustered"
+    chart.title = spec.title
+    for paragraph in chart.title.tx.rich.p:  # a modest title: LibreOffice's default is huge
+        for run in paragraph.r or []:
+            run.rPr = CharacterProperties(sz=1200, b=True)
+    chart.width, chart.height = spec.width_cm, spec.height_cm
+    chart.style = 10
+    column, first, last = spec.categories
+    for index, (series_column, header_row, series_last) in enumerate(spec.series):
+        data = Reference(ws, min_col=series_column, min_row=header_row, max_row=series_last)
+        chart.add_data(data, titles_from_data=True)
+        series = chart.series[-1]
+        colour = (config.couleur_entete,) + _SERIES_COLOURS[1:]
+        series.graphicalProperties.solidFill = colour[index % len(colour)]
+        series.graphicalProperties.line.solidFill = colour[index % len(colour)]
+    chart.set_categories(Reference(ws, min_col=column, min_row=first, max_row=last))
+    number_format = "0%" if spec.percent else "0.0"
+    chart.y_axis.number_format = number_format
+    chart.y_axis.majorGridlines = ChartLines()
+    chart.y_axis.scaling.min = 0
+    if spec.y_max is not None:
+        chart.y_axis.scaling.max = spec.y_max
+    if spec.y_title:
+        chart.y_axis.title = spec.y_title
+    chart.x_axis.delete = False  # openpyxl leaves it unset: some Excel versions hide the axes
+    chart.y_axis.delete = False
+    chart.x_axis.tickLblPos = "low"
+    if spec.show_values:
+        # every flag explicit: LibreOffice shows the series and category names when unset
+        chart.dataLabels = DataLabelList(
+            showVal=True,
+            showSerName=False,
+            showCatName=False,
+            showLegendKey=False,
+            showPercent=False,
+            showLeaderLines=False,
+        )
+        chart.dataLabels.numFmt = "0.0%" if spec.percent else "0.0"
+    if len(spec.series) == 1:
+        chart.legend = None
+    else:
+        chart.legend.position = "b"
+    chart.gapWidth = 60
+    return chart
 
 
 def save_atomically(wb: Workbook, target: Path) -> None:
