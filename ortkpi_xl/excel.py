@@ -199,6 +199,20 @@ def write_owned_sheet(book: Book, owned: OwnedSheet) -> None:
     header.font.bold = True
     for c, w in enumerate(owned.widths, start=1):
         sheet.range((1, c)).column_width = w
+    # number formats: one call per run of consecutive rows sharing a format in a column
+    by_column = groupby(
+        sorted(owned.number_formats.items(), key=lambda i: (i[0][1], i[0][0])),
+        key=lambda i: i[0][1],
+    )
+    for column, items in by_column:
+        runs: list[list[tuple[int, str]]] = []
+        for (row, _), fmt in items:
+            if runs and runs[-1][-1][0] == row - 1 and runs[-1][-1][1] == fmt:
+                runs[-1].append((row, fmt))
+            else:
+                runs.append([(row, fmt)])
+        for run in runs:
+            sheet.range((run[0][0], column), (run[-1][0], column)).number_format = run[0][1]
 
 
 def _save_registry(book: Book, registry: Registry) -> None:
