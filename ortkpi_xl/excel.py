@@ -19,8 +19,8 @@ from openpyxl.utils import get_column_letter
 from .config import Config
 from .workbook.changes import UNSET, CellChange, ChangeSet, OwnedSheet
 from .workbook.layout import find_tables
+from .workbook.marks import REGISTRY_SHEET, Marks, fill_xml_from_rgb, rgb_from_fill_xml
 from .workbook.reader import OWNED_SHEETS, SheetData, WorkbookData
-from .workbook.registry import REGISTRY_SHEET, Registry
 
 Book = Any  # an xlwings Book (or anything with the same small API)
 
@@ -44,14 +44,14 @@ def _sheet_grid(sheet) -> list[list[object]]:
     return [list(row) for row in values]
 
 
-def read_book(book: Book, config: Config) -> tuple[WorkbookData, Registry]:
+def read_book(book: Book, config: Config) -> tuple[WorkbookData, Marks]:
     """Every sheet's values (one call per sheet) with its tables, and the tool's registry."""
     sheets: list[SheetData] = []
-    registry = Registry()
+    registry = Marks()
     for sheet in book.sheets:
         name = sheet.name
         if name == REGISTRY_SHEET:
-            registry = Registry.from_rows(_sheet_grid(sheet)[1:])
+            registry = Marks.from_rows(_sheet_grid(sheet)[1:])
             continue
         grid = _sheet_grid(sheet)
         data = SheetData(name, grid)
@@ -78,7 +78,7 @@ def _split(run: list[CellChange], key) -> list[list[CellChange]]:
     return [list(group) for _, group in groupby(run, key=key)]
 
 
-def apply_book(book: Book, changes: ChangeSet, registry: Registry, config: Config) -> None:
+def apply_book(book: Book, changes: ChangeSet, registry: Marks, config: Config) -> None:
     """Write a change set into the open workbook with a bounded number of Excel calls."""
     tool = config.couleur_en_attente
     for sheet_name, cell_changes in changes.cells.items():
@@ -102,7 +102,7 @@ def _address(change: CellChange) -> str:
     return f"{get_column_letter(change.column)}{change.row}"
 
 
-def _write_run(sheet, column: int, run: list[CellChange], registry: Registry, tool: str) -> None:
+def _write_run(sheet, column: int, run: list[CellChange], registry: Marks, tool: str) -> None:
     for part in _split(run, key=lambda c: c.value is UNSET):
         if part[0].value is not UNSET:
             _rng(sheet, part[0], part[-1], column).options(ndim=2).value = [
@@ -114,10 +114,14 @@ def _write_run(sheet, column: int, run: list[CellChange], registry: Registry, to
     name = sheet.name
     # highlights: only where the state changes
     turn_on = [
-        c for c in run if c.highlight is True and registry.get(name, _address(c)).fill is None
+        c
+        for c in run
+        if c.highlight is True and registry.get(name, _address(c)).fill_before is None
     ]
     turn_off = [
-        c for c in run if c.highlight is False and registry.get(name, _address(c)).fill is not None
+        c
+        for c in run
+        if c.highlight is False and registry.get(name, _address(c)).fill_before is not None
     ]
     for part in _runs(turn_on):
         rng = _rng(sheet, part[0], part[-1], column)
@@ -126,20 +130,19 @@ def _write_run(sheet, column: int, run: list[CellChange], registry: Registry, to
         previous = _hex(rng.color)
         for c in part:
             mark = registry.get(name, _address(c))
-            mark.fill = {"rgb": previous}
+            mark.fill_before, mark.tool_colour = fill_xml_from_rgb(previous), tool
             registry.set(name, _address(c), mark)
         rng.color = _rgb(tool)
     for part in _runs(turn_off):
-        for same in _split(
-            part, key=lambda c: (registry.get(name, _address(c)).fill or {}).get("rgb")
-        ):
+        for same in _split(part, key=lambda c: _restore_key(registry.get(name, _address(c)))):
+            first = registry.get(name, _address(same[0]))
             rng = _rng(sheet, same[0], same[-1], column)
-            if _hex(rng.color) == tool:  # still the tool's: give the person's colour back
-                previous = (registry.get(name, _address(same[0])).fill or {}).get("rgb")
+            if _hex(rng.color) == (first.tool_colour or tool):  # still the tool's colour
+                previous = rgb_from_fill_xml(first.fill_before)
                 rng.color = _rgb(previous) if previous else None
             for c in same:
                 mark = registry.get(name, _address(c))
-                mark.fill = None
+                mark.fill_before = None
                 registry.set(name, _address(c), mark)
     # notes: only where the text changes
     for c in run:
@@ -164,6 +167,10 @@ def _write_run(sheet, column: int, run: list[CellChange], registry: Registry, to
                 note.delete()
             mark.note = None
         registry.set(name, _address(c), mark)
+
+
+def _restore_key(mark) -> tuple[str | None, str]:
+    return rgb_from_fill_xml(mark.fill_before), mark.tool_colour
 
 
 def _excel_value(value: object) -> object:
@@ -215,7 +222,7 @@ def write_owned_sheet(book: Book, owned: OwnedSheet) -> None:
             sheet.range((run[0][0], column), (run[-1][0], column)).number_format = run[0][1]
 
 
-def _save_registry(book: Book, registry: Registry) -> None:
+def _save_registry(book: Book, registry: Marks) -> None:
     rows = registry.rows()
     names = [s.name for s in book.sheets]
     if REGISTRY_SHEET not in names:

@@ -20,15 +20,16 @@ from openpyxl.chart.label import DataLabelList
 from openpyxl.comments import Comment
 from openpyxl.drawing.text import CharacterProperties
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.styles.colors import Color
+from openpyxl.styles.fills import Fill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.xml.functions import fromstring, tostring
 
 from ..config import Config
 from ..errors import WorkbookError
 from .changes import NOTE_AUTHOR, UNSET, CellChange, ChangeSet, ChartSpec, OwnedSheet
-from .registry import REGISTRY_SHEET, Registry
+from .marks import REGISTRY_SHEET, Marks
 
 _NOTE_WIDTH, _NOTE_HEIGHT = 320, 110
 
@@ -38,51 +39,30 @@ def tool_fill(config: Config) -> PatternFill:
     return PatternFill(fill_type="solid", start_color=colour, end_color=colour)
 
 
-def _fill_state(fill: PatternFill) -> dict:
-    """The fill as registry data: ``rgb`` for every writer, openpyxl's detail besides."""
-
-    def colour(c):
-        if c is None:
-            return None
-        return {"type": c.type, "value": c.value if c.type != "rgb" else c.rgb, "tint": c.tint}
-
-    fg = fill.fgColor
-    solid_rgb = fill.fill_type == "solid" and fg is not None and fg.type == "rgb"
-    rgb = fg.rgb[-6:] if solid_rgb and isinstance(fg.rgb, str) else None
-    return {"rgb": rgb, "pattern": fill.fill_type, "fg": colour(fg), "bg": colour(fill.bgColor)}
+def _fill_xml(fill: PatternFill) -> str:
+    """The fill as the registry keeps it: a ``<fill>`` element without namespace."""
+    return tostring(fill.to_tree()).decode("utf-8")
 
 
-def _fill_from_state(state: dict) -> PatternFill:
-    def colour(d):
-        if not d:
-            return None
-        return Color(**{d["type"]: d["value"]}, tint=d.get("tint") or 0)
-
-    if "pattern" not in state:  # recorded by the Excel buttons: a plain colour or nothing
-        rgb = state.get("rgb")
-        if not rgb:
-            return PatternFill(fill_type=None)
-        return PatternFill(fill_type="solid", start_color="FF" + rgb, end_color="FF" + rgb)
-    return PatternFill(
-        fill_type=state.get("pattern"),
-        fgColor=colour(state.get("fg")),
-        bgColor=colour(state.get("bg")),
-    )
+def _fill_from_xml(xml: str) -> PatternFill:
+    try:
+        restored = Fill.from_tree(fromstring(xml))
+    except Exception:  # noqa: BLE001 - an unreadable record: no fill rather than a crash
+        restored = None
+    return restored or PatternFill(fill_type=None)
 
 
-def _is_tool_fill(fill: PatternFill, config: Config) -> bool:
+def _is_tool_fill(fill: PatternFill, colour: str) -> bool:
     rgb = fill.fgColor.rgb if fill.fgColor is not None and fill.fgColor.type == "rgb" else None
     return (
-        fill.fill_type == "solid"
-        and isinstance(rgb, str)
-        and rgb.upper().endswith(config.couleur_en_attente)
+        fill.fill_type == "solid" and isinstance(rgb, str) and rgb.upper().endswith(colour.upper())
     )
 
 
 def apply_changes(wb: Workbook, changes: ChangeSet, config: Config) -> None:
     """Apply every change to an open openpyxl workbook."""
-    registry = Registry.from_rows(
-        wb[REGISTRY_SHEET].iter_rows(min_row=2, max_col=4, values_only=True)
+    registry = Marks.from_rows(
+        wb[REGISTRY_SHEET].iter_rows(min_row=2, max_col=5, values_only=True)
         if REGISTRY_SHEET in wb.sheetnames
         else []
     )
@@ -97,7 +77,7 @@ def apply_changes(wb: Workbook, changes: ChangeSet, config: Config) -> None:
     wb.calculation.fullCalcOnLoad = True
 
 
-def _save_registry(wb: Workbook, registry: Registry) -> None:
+def _save_registry(wb: Workbook, registry: Marks) -> None:
     if REGISTRY_SHEET in wb.sheetnames:
         del wb[REGISTRY_SHEET]
     rows = registry.rows()
@@ -109,9 +89,7 @@ def _save_registry(wb: Workbook, registry: Registry) -> None:
         ws.append(row)
 
 
-def _apply_cell(
-    ws, change: CellChange, fill: PatternFill, registry: Registry, config: Config
-) -> None:
+def _apply_cell(ws, change: CellChange, fill: PatternFill, registry: Marks, config: Config) -> None:
     cell = ws.cell(row=change.row, column=change.column)
     if change.value is not UNSET:
         set_value(cell, change.value)
@@ -119,13 +97,14 @@ def _apply_cell(
         cell.number_format = change.number_format
     mark = registry.get(ws.title, cell.coordinate)
     if change.highlight is True:
-        if mark.fill is None or not _is_tool_fill(cell.fill, config):
-            mark.fill = _fill_state(cell.fill)
+        if mark.fill_before is None or not _is_tool_fill(cell.fill, mark.tool_colour):
+            mark.fill_before = _fill_xml(cell.fill)
+        mark.tool_colour = config.couleur_en_attente
         cell.fill = fill
-    elif change.highlight is False and mark.fill is not None:
-        if _is_tool_fill(cell.fill, config):
-            cell.fill = _fill_from_state(mark.fill)
-        mark.fill = None
+    elif change.highlight is False and mark.fill_before is not None:
+        if _is_tool_fill(cell.fill, mark.tool_colour or config.couleur_en_attente):
+            cell.fill = _fill_from_xml(mark.fill_before)
+        mark.fill_before = None
     if change.note is not None:
         comment = cell.comment
         mine = comment is not None and registry.is_tool_note(
