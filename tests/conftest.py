@@ -48,3 +48,11 @@ def lo_check() -> Path:
             pytest.fail("LibreOffice (lo-check) is required on CI but was not found")
         pytest.skip("LibreOffice absent: lo-check cannot run here")
     return tool
+
+
+@pytest.fixture(scope="session")
+def corpus(tmp_path_factory) -> dict[str, Path]:
+    """The workbook corpus of ``tests/corpus/build.py``, built once per session."""
+    from corpus.build import build_all
+
+    return build_all(tmp_path_factory.mktemp("corpus"))
