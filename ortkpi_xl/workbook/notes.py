@@ -10,6 +10,7 @@ formed); shapes are found with patterns and only the tool's shapes are touched.
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 from dataclasses import dataclass
@@ -286,8 +287,8 @@ class SheetNotes:
         ordered = sorted(remaining)
         list_end = self.list_span.inner_end(data)
         for key in sorted(self.to_add):
-            after = [k for k in ordered if k > key]
-            pos = remaining[after[0]].span.start if after else list_end
+            after = bisect.bisect_right(ordered, key)
+            pos = remaining[ordered[after]].span.start if after < len(ordered) else list_end
             xml = (
                 b"<"
                 + p

@@ -14,10 +14,12 @@ keeping the previous version as a backup when writing in place.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 import re
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -154,6 +156,7 @@ class Plan:
     added: list[str] = field(default_factory=list)  # new members, in writing order
     removed: set[str] = field(default_factory=set)
     sheet_targets: dict[str, set[tuple[int, int]]] = field(default_factory=dict)
+    sheets_before: dict[str, SheetPart] = field(default_factory=dict)  # parsed once, reused
     owned_parts: set[str] = field(default_factory=set)
     comments_parts: set[str] = field(default_factory=set)
     vml_parts: set[str] = field(default_factory=set)
@@ -208,7 +211,7 @@ def write_changes(
     check_can_write(target, replacing=in_place)
     if backup_suffix is None:
         backup_suffix = getattr(config, "suffixe_sauvegarde", DEFAULT_BACKUP_SUFFIX)
-    with Package(source) as package:
+    with Package(source) as package, _gc_paused():
         plan = _Planner(package, changes, config, source).build()
         report = plan.report
         assert report is not None
@@ -223,6 +226,19 @@ def write_changes(
         )
         report.written = True
         return report
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """The scan allocates a few objects per cell and no cycles: the cycle collector would only
+    rescan them again and again (a third of the time on a 10,000-row sheet)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def write_package(package: Package, plan: Plan, out: Path) -> None:
@@ -284,6 +300,8 @@ class _Planner:
         self.values_written = False
         self.formula_removed = False
         self.workbook_has_formulas = False
+        self._derived: dict[tuple[int, str | None, bytes | None], int] = {}
+        self._codes: dict[int, str | None] = {}
 
     # -- helpers --------------------------------------------------------------------------------
 
@@ -478,12 +496,6 @@ class _Planner:
         except XmlProblem as exc:
             self.refuse(f"la feuille « {name} » a une structure inhabituelle ({exc.reason})")
             return
-        if sheet.implicit:
-            self.refuse(
-                f"la feuille « {name} » a des lignes ou cellules sans référence (format "
-                "inhabituel : enregistrez le classeur dans Excel)"
-            )
-            return
         if formula_cells:
             self.workbook_has_formulas = True
         protected = sheet.protected()
@@ -493,6 +505,7 @@ class _Planner:
         notes_changes: list[CellChange] = []
         merged_changes = _merge_changes(cell_changes)
         row_cache: dict[int, dict[int, Cell]] = {}
+        xf_count = len(self.styles.all("cellXfs"))
         ok = True
         for change in merged_changes:
             row, col = change.row, change.column
@@ -500,7 +513,7 @@ class _Planner:
                 self.refuse(f"cellule hors de la feuille ({row}, {col}) dans « {name} »")
                 ok = False
                 continue
-            where = f"« {name} »!{cell_ref(row, col)}"
+            where = _Where(name, row, col)
             if row not in row_cache:
                 try:
                     row_cache[row] = sheet.cells(row)
@@ -527,10 +540,8 @@ class _Planner:
                         self.refuse(f"{where} est dans {kind} du tableau « {table} »")
                         ok = False
             current = cell.style if cell is not None else sheet.base_style(row, col)
-            try:
-                self.styles.xf(current)
-            except XmlProblem as exc:
-                self.refuse(f"{where} : {exc.reason}")
+            if not 0 <= current < xf_count:
+                self.refuse(f"{where} : style de cellule {current} absent de la feuille de styles")
                 ok = False
                 continue
             touches = writes or change.number_format is not None or change.highlight is not None
@@ -559,9 +570,15 @@ class _Planner:
                 value_cells.add((row, col))
                 if cell is not None and cell.formula is not None:
                     self.formula_removed = True
-                    self.report.formulas_replaced.append(where)
+                    self.report.formulas_replaced.append(str(where))
             if change.note is not None:
                 notes_changes.append(change)
+        if sheet.implicit:  # rows seen so far, and the cells of every target row
+            self.refuse(
+                f"la feuille « {name} » a des lignes ou cellules sans référence (format "
+                "inhabituel : enregistrez le classeur dans Excel)"
+            )
+            return
         if not ok:
             return
         self._expand_shared(name, sheet, patcher, groups, value_cells)
@@ -572,6 +589,7 @@ class _Planner:
             new = patcher.render()
             self.set_part(part, new)
             self.plan.sheet_targets[self.pkg.name(part) or part] = targets
+            self.plan.sheets_before[self.pkg.name(part) or part] = sheet
             self.report.cells_written += len(value_cells)
 
     def _table_rows(self, part: str, sheet: SheetPart) -> list[tuple[str, str, tuple]]:
@@ -599,15 +617,22 @@ class _Planner:
     def _new_style(
         self, sheet_name: str, row: int, col: int, current: int, change: CellChange
     ) -> int | None:
-        styles = self.styles
         number_format = change.number_format
-        if number_format is not None and styles.number_format_code(current) == number_format:
+        if number_format is not None and self._format_code(current) == number_format:
             number_format = None
         fill = self._fill_change(sheet_name, row, col, current, change.highlight)
         if number_format is None and fill is None:
             return None
-        new = styles.derive(current, number_format=number_format, fill=fill)
+        key = (current, number_format, fill)
+        if key not in self._derived:
+            self._derived[key] = self.styles.derive(current, number_format=number_format, fill=fill)
+        new = self._derived[key]
         return None if new == current else new
+
+    def _format_code(self, xf: int) -> str | None:
+        if xf not in self._codes:
+            self._codes[xf] = self.styles.number_format_code(xf)
+        return self._codes[xf]
 
     def _fill_change(
         self, sheet_name: str, row: int, col: int, current: int, highlight: bool | None
@@ -863,6 +888,20 @@ class _Planner:
         report.changed_parts = sorted(n for n in self.plan.parts if n not in self.plan.added)
         report.added_parts = list(self.plan.added)
         report.removed_parts = sorted(self.plan.removed)
+
+
+class _Where:
+    """« Sheet »!A1, formatted only when a message needs it (most changes never do)."""
+
+    __slots__ = ("sheet", "row", "col")
+
+    def __init__(self, sheet: str, row: int, col: int) -> None:
+        self.sheet, self.row, self.col = sheet, row, col
+
+    def __str__(self) -> str:
+        return f"« {self.sheet} »!{cell_ref(self.row, self.col)}"
+
+    __format__ = lambda self, spec: str(self)  # noqa: E731
 
 
 def _merge_changes(changes: Iterable[CellChange]) -> list[CellChange]:

@@ -8,6 +8,8 @@ translated the way Excel shares it). Everything else in the part keeps its bytes
 
 from __future__ import annotations
 
+import bisect
+import functools
 import html
 import math
 import re
@@ -16,10 +18,10 @@ from dataclasses import dataclass, field
 from .opc import NS_MAIN, NS_STRICT_MAIN
 from .xmlscan import (
     Span,
+    Tag,
     XmlProblem,
     check_part,
     children,
-    element_end,
     escape_attr,
     escape_text,
     namespace_of,
@@ -28,15 +30,16 @@ from .xmlscan import (
     root_children,
     set_attr,
     splice,
-    tag_at,
 )
 
 MAX_TEXT = 32_767  # Excel's limit for a cell's text
 
 _REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
 _ROW_R = re.compile(rb"""\sr\s*=\s*["'](\d+)["']""")
+_CELL_R = re.compile(rb"""\sr\s*=\s*["']\$?([A-Za-z]{1,3})\$?(\d+)["']""")
 
 
+@functools.lru_cache(maxsize=20_000)
 def col_letters(col: int) -> str:
     letters = ""
     while col:
@@ -50,6 +53,11 @@ def col_index(letters: str) -> int:
     for ch in letters.upper():
         n = n * 26 + ord(ch) - 64
     return n
+
+
+@functools.lru_cache(maxsize=4096)
+def _col_index(letters: bytes) -> int:
+    return col_index(letters.decode())
 
 
 def cell_ref(row: int, col: int) -> str:
@@ -91,17 +99,98 @@ class Formula:
         return self.attrs.get("t", "normal")
 
 
-@dataclass(frozen=True)
+_ATTRS = rb"""((?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*)"""
+
+
+class _Patterns:
+    """Compiled patterns for one namespace prefix (rows and cells never nest)."""
+
+    _cache: dict[bytes, _Patterns] = {}
+
+    def __init__(self, p: bytes) -> None:
+        self.p = p
+        q = re.escape(p)
+
+        def element(name: bytes, attrs: bytes = _ATTRS) -> re.Pattern[bytes]:
+            close = rb"</" + q + name + rb"\s*>"
+            body = rb"([^<]*(?:<(?!/" + q + name + rb"\s*>)[^<]*)*)"  # up to the close tag
+            return re.compile(
+                rb"<" + q + name + rb"(?=[\s/>])" + attrs + rb"\s*(?:/>|>" + body + close + rb")"
+            )
+
+        self.row = element(b"row")
+        self.cell = element(b"c")
+        # the same, with the reference captured when it comes first (as every program writes
+        # it): groups 1 attributes, 2 column letters, 3 row number, 4 content
+        first_r = rb"""(?:\s+r\s*=\s*["']([A-Za-z]{1,3})(\d+)["'])?"""
+        self.cell_ref = element(b"c", rb"(" + first_r + _ATTRS[1:])
+        self.formula = element(b"f")
+        self.formula_start = re.compile(rb"<" + q + rb"f(?=[\s/>])")
+        self.cell_start = re.compile(rb"<" + q + rb"c(?=[\s/>])")
+
+    @classmethod
+    def get(cls, p: bytes) -> _Patterns:
+        if p not in cls._cache:
+            cls._cache[p] = _Patterns(p)
+        return cls._cache[p]
+
+
+def _span(match: re.Match[bytes], name: bytes, body_group: int = 2) -> Span:
+    body = match.start(body_group)
+    if body < 0:
+        tag = Tag("empty", name, match.start(), match.end(), match.group(1))
+    else:
+        tag = Tag("start", name, match.start(), body, match.group(1))
+    return Span(tag, match.end())
+
+
 class Cell:
-    row: int
-    col: int
-    span: Span
-    attrs: dict[str, str]
-    formula: Formula | None
+    """One ``<c>``: position and offsets; span, attributes and formula built on demand."""
+
+    __slots__ = ("row", "col", "_match", "_data", "_patterns", "_span", "_attrs", "_formula")
+
+    def __init__(
+        self, row: int, col: int, match: re.Match[bytes], data: bytes, patterns: _Patterns
+    ) -> None:
+        self.row, self.col, self._match = row, col, match
+        self._data, self._patterns = data, patterns
+        self._span: Span | None = None
+        self._attrs: dict[str, str] | None = None
+        self._formula: Formula | None | bool = False
+
+    @property
+    def span(self) -> Span:
+        if self._span is None:
+            self._span = _span(self._match, self._patterns.p + b"c", 4)
+        return self._span
+
+    @property
+    def attrs(self) -> dict[str, str]:
+        if self._attrs is None:
+            self._attrs = parse_attrs(self._match.group(1))
+        return self._attrs
 
     @property
     def style(self) -> int:
         return int(self.attrs.get("s", "0") or 0)
+
+    @property
+    def formula(self) -> Formula | None:
+        if self._formula is False:
+            self._formula = None
+            body = self._match.start(4)
+            if body >= 0:
+                match = self._patterns.formula.search(self._data, body, self._match.end())
+                if match is not None:
+                    span = _span(match, self._patterns.p + b"f")
+                    text = match.group(2) or b""
+                    self._formula = Formula(
+                        span, parse_attrs(match.group(1)), html.unescape(text.decode("utf-8"))
+                    )
+        return self._formula  # type: ignore[return-value]
+
+    def bytes(self) -> bytes:
+        return self._match.group()
 
 
 @dataclass
@@ -110,12 +199,6 @@ class SharedGroup:
     ref: str
     text: str
     members: list[tuple[int, int]] = field(default_factory=list)
-
-
-def _text_of(data: bytes, span: Span) -> str:
-    if span.tag.kind == "empty":
-        return ""
-    return html.unescape(data[span.inner_start : span.inner_end(data)].decode("utf-8"))
 
 
 class SheetPart:
@@ -133,21 +216,27 @@ class SheetPart:
         if ns != NS_MAIN:
             raise XmlProblem("espace de noms inattendu pour une feuille")
         self.p = prefix_of(self.root)
+        self.patterns = _Patterns.get(self.p)
         self.sheet_data = self.kid("sheetData")
         if self.sheet_data is None:
             raise XmlProblem("feuille sans <sheetData>")
         self.rows: dict[int, Span] = {}
         self.implicit = False
+        self._cells: dict[int, dict[int, Cell]] = {}
+        self._column_styles: list[tuple[int, int, int]] | None = None
         last = 0
-        for span in children(data, self.sheet_data.tag, self.sheet_data.end):
-            if span.tag.local != b"row":
-                continue
-            match = _ROW_R.search(span.tag.raw_attrs)
-            if match is None:
+        sd = self.sheet_data
+        if sd.tag.kind == "empty":
+            return
+        name = self.p + b"row"
+        for match in self.patterns.row.finditer(data, sd.inner_start, sd.inner_end(data)):
+            span = _span(match, name)
+            found = _ROW_R.search(span.tag.raw_attrs)
+            if found is None:
                 self.implicit = True
                 row = last + 1
             else:
-                row = int(match.group(1))
+                row = int(found.group(1))
             if row <= last:
                 raise XmlProblem("lignes dans le désordre")
             self.rows[row] = span
@@ -159,75 +248,74 @@ class SheetPart:
                 return span
         return None
 
-    def kids_named(self, local: str) -> list[Span]:
-        return [s for s in self.kids if s.tag.local == local.encode()]
-
     # -- reading ------------------------------------------------------------------------------
 
     def cells(self, row: int) -> dict[int, Cell]:
+        cached = self._cells.get(row)
+        if cached is not None:
+            return cached
         span = self.rows.get(row)
-        if span is None:
+        if span is None or span.tag.kind == "empty":
             return {}
         out: dict[int, Cell] = {}
         last = 0
-        for child in children(self.data, span.tag, span.end):
-            if child.tag.local != b"c":
-                continue
-            attrs = child.tag.attrs
-            if "r" in attrs:
-                r, col = parse_ref(attrs["r"])
-                if r != row:
-                    raise XmlProblem(f"cellule {attrs['r']} rangée dans la ligne {row}")
+        data, patterns = self.data, self.patterns
+        for match in patterns.cell_ref.finditer(data, span.inner_start, span.end):
+            letters = match.group(2)
+            if letters is not None:
+                r, col = int(match.group(3)), _col_index(letters)
             else:
-                self.implicit = True
-                col = last + 1
+                found = _CELL_R.search(match.group(1))
+                if found is None:
+                    self.implicit = True
+                    r, col = row, last + 1
+                else:
+                    r, col = int(found.group(2)), _col_index(found.group(1))
+            if r != row:
+                raise XmlProblem(f"cellule de la ligne {r} rangée dans la ligne {row}")
             if col <= last:
                 raise XmlProblem(f"cellules dans le désordre à la ligne {row}")
             last = col
-            out[col] = Cell(row, col, child, attrs, self._formula(child))
+            out[col] = Cell(row, col, match, data, patterns)
+        self._cells[row] = out
         return out
 
-    def _formula(self, cell: Span) -> Formula | None:
-        if cell.tag.kind == "empty":
-            return None
-        for child in children(self.data, cell.tag, cell.end):
-            if child.tag.local == b"f":
-                return Formula(child, child.tag.attrs, _text_of(self.data, child))
-        return None
-
-    def all_cells(self) -> dict[tuple[int, int], Cell]:
-        out: dict[tuple[int, int], Cell] = {}
-        for row in self.rows:
-            for col, cell in self.cells(row).items():
-                out[row, col] = cell
+    def cell_bytes(self, row: int) -> dict[int, bytes] | None:
+        """Column → bytes of each ``<c>`` of a row, quickly; None if a reference is missing."""
+        cached = self._cells.get(row)
+        if cached is not None:
+            return {col: cell.bytes() for col, cell in cached.items()}
+        span = self.rows.get(row)
+        if span is None or span.tag.kind == "empty":
+            return {}
+        out: dict[int, bytes] = {}
+        for match in self.patterns.cell_ref.finditer(self.data, span.inner_start, span.end):
+            letters = match.group(2)
+            if letters is None:
+                return None
+            out[_col_index(letters)] = match.group()
         return out
 
     def formulas(self) -> list[Cell]:
-        """Every cell holding an ``<f>`` (found by a fast search, then parsed)."""
+        """Every cell holding an ``<f>``: found from its ``<f>``, back to its ``<c>``."""
         sd = self.sheet_data
-        finder = re.compile(rb"<" + re.escape(self.p) + rb"f(?=[\s/>])")
-        seen: set[int] = set()
+        if sd is None or sd.tag.kind == "empty":
+            return []
+        data, name = self.data, self.p + b"c"
+        opener = b"<" + name
         out: list[Cell] = []
-        opener = b"<" + self.p + b"c"
-        for match in finder.finditer(self.data, sd.inner_start, sd.end):
-            start = self.data.rfind(opener, sd.inner_start, match.start())
-            while start >= 0 and self.data[start + len(opener) : start + len(opener) + 1] not in (
-                b" ",
-                b"\t",
-                b"\n",
-                b"\r",
-                b">",
-                b"/",
-            ):
-                start = self.data.rfind(opener, sd.inner_start, start)
-            if start < 0 or start in seen:
-                continue
-            seen.add(start)
-            tag = tag_at(self.data, start)
-            span = Span(tag, element_end(self.data, tag))
-            attrs = tag.attrs
-            row, col = parse_ref(attrs["r"]) if "r" in attrs else (0, 0)
-            out.append(Cell(row, col, span, attrs, self._formula(span)))
+        for match in self.patterns.formula_start.finditer(data, sd.inner_start, sd.end):
+            start = data.rfind(opener, sd.inner_start, match.start())
+            while start >= 0 and data[start + len(opener)] not in b" \t\r\n/>":
+                start = data.rfind(opener, sd.inner_start, start)
+            cell_match = self.patterns.cell_ref.match(data, start) if start >= 0 else None
+            if cell_match is None or cell_match.end() < match.end():
+                raise XmlProblem("formule hors d'une cellule")
+            found = _CELL_R.search(cell_match.group(1))
+            if found is None:
+                raise XmlProblem("formule dans une cellule sans référence")
+            row, col = int(found.group(2)), _col_index(found.group(1))
+            out.append(Cell(row, col, cell_match, data, self.patterns))
         return out
 
     def shared_groups(self, formula_cells: list[Cell]) -> dict[str, SharedGroup]:
@@ -291,16 +379,26 @@ class SheetPart:
     def base_style(self, row: int, col: int) -> int:
         """The style Excel shows for an empty cell: the row's, else the column's, else 0."""
         span = self.rows.get(row)
-        if span is not None:
+        if span is not None and b"customFormat" in span.tag.raw_attrs:
             attrs = span.tag.attrs
             if attrs.get("customFormat", "0").lower() in ("1", "true") and "s" in attrs:
                 return int(attrs["s"])
-        cols = self.kid("cols")
-        if cols is not None:
-            for child in children(self.data, cols.tag, cols.end):
-                attrs = child.tag.attrs
-                if int(attrs.get("min", 0)) <= col <= int(attrs.get("max", 0)):
-                    return int(attrs.get("style", 0) or 0)
+        if self._column_styles is None:
+            self._column_styles = []
+            cols = self.kid("cols")
+            if cols is not None:
+                for child in children(self.data, cols.tag, cols.end):
+                    attrs = child.tag.attrs
+                    self._column_styles.append(
+                        (
+                            int(attrs.get("min", 0)),
+                            int(attrs.get("max", 0)),
+                            int(attrs.get("style", 0) or 0),
+                        )
+                    )
+        for low, high, style in self._column_styles:
+            if low <= col <= high:
+                return style
         return 0
 
 
@@ -434,9 +532,9 @@ class SheetPatcher:
                 if cell is not None:
                     edits.append((cell.span.start, cell.span.end, self._new_cell(e, cell)))
                     continue
-                after = [c for c in next_cols if c > e.col]
-                if after:
-                    inserts.setdefault(existing[after[0]].span.start, []).append(
+                after = bisect.bisect_right(next_cols, e.col)
+                if after < len(next_cols):
+                    inserts.setdefault(existing[next_cols[after]].span.start, []).append(
                         self._new_cell(e, None)
                     )
                 else:
@@ -505,7 +603,7 @@ class SheetPatcher:
 
     @staticmethod
     def _widen_spans(start_tag: bytes, new_cols: list[int]) -> bytes:
-        if not new_cols:
+        if not new_cols or b"spans" not in start_tag:
             return start_tag
         attrs = parse_attrs(start_tag)
         spans = attrs.get("spans")
@@ -524,9 +622,9 @@ class SheetPatcher:
         grouped: dict[int, list[bytes]] = {}
         tail: list[bytes] = []
         for row, xml in new_rows:
-            after = [r for r in existing if r > row]
-            if after:
-                grouped.setdefault(sheet.rows[after[0]].start, []).append(xml)
+            after = bisect.bisect_right(existing, row)
+            if after < len(existing):
+                grouped.setdefault(sheet.rows[existing[after]].start, []).append(xml)
             else:
                 tail.append(xml)
         for pos, chunks in grouped.items():

@@ -9,6 +9,7 @@ second run add nothing.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from .xmlscan import (
@@ -92,6 +93,7 @@ def solid_fill(p: bytes, rgb: str) -> bytes:
     )
 
 
+@functools.lru_cache(maxsize=1024)
 def is_solid(fill: bytes, rgb: str) -> bool:
     """Is ``fill`` a solid fill of colour ``rgb`` (6 hex digits)?"""
     return canonical(fill) == canonical(solid_fill(b"", rgb))

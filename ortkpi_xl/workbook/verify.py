@@ -11,9 +11,12 @@ removed. Any difference stops the write with a French message and the original u
 
 from __future__ import annotations
 
+import re
 import zipfile
 from collections import Counter
 from pathlib import Path
+
+from openpyxl.formula.translate import Translator
 
 from ..errors import WorkbookError
 from .notes import SheetNotes, _shape_pattern, vml_prefixes
@@ -80,7 +83,8 @@ def _verify(source: Package, plan, written: Path) -> None:  # type: ignore[no-un
         after_data = plan.parts[name]
         try:
             if name in plan.sheet_targets:
-                diff_sheet(before, after_data, plan.sheet_targets[name])
+                parsed = plan.sheets_before.get(name)
+                diff_sheet(parsed or before, after_data, plan.sheet_targets[name])
             elif name == plan.styles_part:
                 _check_styles(before, after_data)
             elif name in plan.comments_parts:
@@ -99,9 +103,11 @@ def _verify(source: Package, plan, written: Path) -> None:  # type: ignore[no-un
 # worksheets
 
 
-def diff_sheet(before: bytes, after: bytes, targets: set[tuple[int, int]]) -> None:
+def diff_sheet(before: bytes | SheetPart, after: bytes, targets: set[tuple[int, int]]) -> None:
     """Every cell outside ``targets`` means the same before and after; so does the rest."""
-    b, a = SheetPart(before), SheetPart(after)
+    b = before if isinstance(before, SheetPart) else SheetPart(before)
+    a = SheetPart(after)
+    before = b.data
     ignored = {b"sheetData", b"dimension", b"legacyDrawing"}
     around_b = [k.bytes(before) for k in b.kids if k.tag.local not in ignored]
     around_a = [k.bytes(after) for k in a.kids if k.tag.local not in ignored]
@@ -109,8 +115,13 @@ def diff_sheet(before: bytes, after: bytes, targets: set[tuple[int, int]]) -> No
         raise _Mismatch("une partie de la feuille hors des cellules a changé")
     if before[: b.root.end] != after[: a.root.end]:
         raise _Mismatch("l'en-tête de la feuille a changé")
-    groups_b = b.shared_groups(b.formulas())
-    groups_a = a.shared_groups(a.formulas())
+    groups: dict[str, dict[str, SharedGroup]] = {}
+
+    def shared(sheet: SheetPart, key: str) -> dict[str, SharedGroup]:
+        if key not in groups:  # only when a cell's bytes differ: rare, and costly to build
+            groups[key] = sheet.shared_groups(sheet.formulas())
+        return groups[key]
+
     target_rows = {r for r, _ in targets}
     for row in sorted(set(b.rows) | set(a.rows)):
         span_b, span_a = b.rows.get(row), a.rows.get(row)
@@ -122,40 +133,53 @@ def diff_sheet(before: bytes, after: bytes, targets: set[tuple[int, int]]) -> No
             continue
         if row not in target_rows and (span_b is None or span_a is None):
             raise _Mismatch(f"la ligne {row} a été ajoutée ou retirée")
+        if span_b is not None and span_a is not None:
+            head_b = b.data[span_b.start : span_b.tag.end]
+            head_a = a.data[span_a.start : span_a.tag.end]
+            if _without_spans(head_b) != _without_spans(head_a):
+                raise _Mismatch(f"les attributs de la ligne {row} ont changé")
+        quick_b, quick_a = b.cell_bytes(row), a.cell_bytes(row)
+        if quick_b is not None and quick_a is not None:
+            differ = [
+                col
+                for col in set(quick_b) | set(quick_a)
+                if (row, col) not in targets and quick_b.get(col) != quick_a.get(col)
+            ]
+        else:
+            differ = [
+                col for col in set(b.cells(row)) | set(a.cells(row)) if (row, col) not in targets
+            ]
+        if not differ:
+            continue
         cells_b, cells_a = b.cells(row), a.cells(row)
-        for col in sorted(set(cells_b) | set(cells_a)):
-            if (row, col) in targets:
-                continue
-            mb = _meaning(b, cells_b.get(col), groups_b)
-            ma = _meaning(a, cells_a.get(col), groups_a)
-            if mb != ma:
+        for col in differ:
+            cell_b, cell_a = cells_b.get(col), cells_a.get(col)
+            if _meaning(cell_b, shared(b, "b")) != _meaning(cell_a, shared(a, "a")):
                 raise _Mismatch(f"la cellule {cell_ref(row, col)} a changé sans être visée")
 
 
-def _meaning(sheet: SheetPart, cell: Cell | None, groups: dict[str, SharedGroup]) -> tuple:
+def _without_spans(head: bytes) -> bytes:
+    return re.sub(rb"""\sspans\s*=\s*["'][^"']*["']""", b"", head).replace(b"/>", b">")
+
+
+def _meaning(cell: Cell | None, groups: dict[str, SharedGroup]) -> tuple:
+    """What a cell says: attributes, formula (shared ones expanded), value and the rest."""
     if cell is None:
         return ()
-    data = sheet.data
+    data = cell.bytes()
     attrs = tuple(sorted((k, v) for k, v in cell.attrs.items() if k != "r"))
-    others = b""
     formula = None
-    if cell.span.tag.kind != "empty":
-        for child in children(data, cell.span.tag, cell.span.end):
-            if child.tag.local == b"f":
-                continue
-            others += child.bytes(data)
+    others = data[cell.span.tag.end - cell.span.start :]
     f = cell.formula
     if f is not None:
-        kind = f.kind
-        text = f.text
+        start, end = f.span.start - cell.span.start, f.span.end - cell.span.start
+        others = data[cell.span.tag.end - cell.span.start : start] + data[end:]
+        kind, text = f.kind, f.text
         if kind == "shared":
             group = groups.get(f.attrs.get("si", ""))
             if group is not None and group.master != (cell.row, cell.col) and group.text:
-                from openpyxl.formula.translate import Translator
-
-                text = Translator(
-                    "=" + group.text, origin=cell_ref(*group.master)
-                ).translate_formula(cell_ref(cell.row, cell.col))[1:]
+                text = Translator("=" + group.text, origin=cell_ref(*group.master))
+                text = text.translate_formula(cell_ref(cell.row, cell.col))[1:]
             kind = "normal"
         formula = (kind, text)
     return attrs, formula, others

@@ -17,7 +17,6 @@ import html
 import re
 import xml.parsers.expat
 from collections.abc import Iterator
-from dataclasses import dataclass
 from xml.etree.ElementTree import Element
 
 from defusedxml import ElementTree as SafeET
@@ -87,15 +86,19 @@ _TAG = re.compile(
 _ATTR = re.compile(rb"""([^\s=]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 
 
-@dataclass(frozen=True)
 class Tag:
     """One tag: ``kind`` is "start", "end", "empty" or "other" (comment, PI, declaration)."""
 
-    kind: str
-    name: bytes
-    start: int
-    end: int
-    raw_attrs: bytes
+    __slots__ = ("kind", "name", "start", "end", "raw_attrs")
+
+    def __init__(self, kind: str, name: bytes, start: int, end: int, raw_attrs: bytes) -> None:
+        self.kind, self.name, self.start, self.end, self.raw_attrs = (
+            kind,
+            name,
+            start,
+            end,
+            raw_attrs,
+        )
 
     @property
     def attrs(self) -> dict[str, str]:
@@ -168,12 +171,13 @@ def element_end(data: bytes, tag: Tag) -> int:
         pos = inner.end
 
 
-@dataclass(frozen=True)
 class Span:
     """An element: its opening tag and the offset just after its end."""
 
-    tag: Tag
-    end: int
+    __slots__ = ("tag", "end")
+
+    def __init__(self, tag: Tag, end: int) -> None:
+        self.tag, self.end = tag, end
 
     @property
     def start(self) -> int:
