@@ -10,10 +10,12 @@ opened by Excel refuses the move (``PermissionError``): the target is then left 
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import shutil
 import stat
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -34,10 +36,29 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+STALE_AFTER = 600  # seconds: a temporary file this old was left by an interrupted run
+
+
 def _temp_beside(target: Path, suffix: str) -> Path:
-    fd, name = tempfile.mkstemp(dir=target.parent, prefix=TEMP_PREFIX, suffix=suffix)
+    fd, name = tempfile.mkstemp(dir=target.parent, prefix=_prefix(target), suffix=suffix)
     os.close(fd)
     return Path(name)
+
+
+def _prefix(target: Path) -> str:
+    return f"{TEMP_PREFIX}{target.name}-"
+
+
+def remove_stale_temporaries(target: Path) -> list[Path]:
+    """Delete what a killed run left beside ``target`` (old enough not to be a live write)."""
+    removed = []
+    now = time.time()
+    for path in target.parent.glob(glob.escape(_prefix(target)) + "*.tmp"):
+        with contextlib.suppress(OSError):
+            if now - path.stat().st_mtime > STALE_AFTER:
+                path.unlink()
+                removed.append(path)
+    return removed
 
 
 def _locked_message(target: Path) -> str:
@@ -59,6 +80,7 @@ def replace_atomically(
     Returns the backup's path (None when no backup was asked or there was no previous file).
     """
     target = Path(target)
+    remove_stale_temporaries(target)
     tmp = _temp_beside(target, ".tmp")
     backup_tmp: Path | None = None
     try:

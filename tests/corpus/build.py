@@ -1000,3 +1000,20 @@ BUILDERS: dict[str, Callable[[Path], Path]] = {
 def build_all(folder: Path) -> dict[str, Path]:
     folder.mkdir(parents=True, exist_ok=True)
     return {name: build(folder) for name, build in BUILDERS.items()}
+
+
+def big_site(path: Path, rows: int) -> Path:
+    """A site sheet of ``rows`` programmes (for timing-sensitive tests)."""
+    wb = xlsxwriter.Workbook(path, {"constant_memory": True})
+    ws = wb.add_worksheet(SITE)
+    for c, field in enumerate(FIELDS):
+        ws.write(HEADER_ROW - 1, c, field.label)
+    for r in range(HEADER_ROW, HEADER_ROW + rows):
+        for c, field in enumerate(FIELDS):
+            if not field.computed:
+                if field.is_number:
+                    ws.write_number(r, c, (r * 7 + c) % 50)
+                else:
+                    ws.write_string(r, c, f"Formation {r}-{c}")
+    wb.close()
+    return path
