@@ -87,3 +87,11 @@ def test_missing_file(tmp_path):
 def test_uai_lowercase_is_normalised(tmp_path):
     c = load_config(write(tmp_path, "sites:\n  Paris:\n    uai: '0751488k'\n"))
     assert c.sites["Paris"].uai == ("0751488K",)
+
+
+def test_backup_suffix(tmp_path):
+    assert default_config().suffixe_sauvegarde == ".bak"
+    assert load_config(write(tmp_path, 'suffixe_sauvegarde: ""\n')).suffixe_sauvegarde == ""
+    assert load_config(write(tmp_path, "suffixe_sauvegarde: .old\n")).suffixe_sauvegarde == ".old"
+    with pytest.raises(ConfigError, match="suffixe_sauvegarde.*fin de nom de fichier"):
+        load_config(write(tmp_path, 'suffixe_sauvegarde: "../x"\n'))

@@ -184,3 +184,12 @@ def test_temporaries_left_by_a_killed_run_are_cleaned(corpus, tmp_path):
     os.utime(stale, (old, old))
     write_changes(path, path, computed_changes(), default_config())
     assert not stale.exists() and fresh.exists()
+
+
+def test_backup_suffix_comes_from_the_configuration(corpus, tmp_path):
+    from ortkpi_xl.config import config_from_mapping
+
+    path = copy(corpus["plain"], tmp_path)
+    config = config_from_mapping({"suffixe_sauvegarde": ".avant-ortkpi"})
+    report = write_changes(path, path, computed_changes(), config)
+    assert report.backup == tmp_path / "indicateurs.xlsx.avant-ortkpi"

@@ -80,7 +80,6 @@ from .xmlscan import (
 )
 from .zipio import ZipWriter
 
-DEFAULT_BACKUP_SUFFIX = ".bak"
 _MAX_LISTED = 12
 _BAD_SHEET_CHARS = set("[]:*?/\\")
 _FORMULA_TAG = re.compile(rb"<(?:[\w.-]+:)?f[\s>/]")
@@ -210,7 +209,7 @@ def write_changes(
     check_workbook_file(source, limits=limits)
     check_can_write(target, replacing=in_place)
     if backup_suffix is None:
-        backup_suffix = getattr(config, "suffixe_sauvegarde", DEFAULT_BACKUP_SUFFIX)
+        backup_suffix = config.suffixe_sauvegarde
     with Package(source) as package, _gc_paused():
         plan = _Planner(package, changes, config, source).build()
         report = plan.report
