@@ -56,6 +56,7 @@ from .registry import strip_prefixes as _strip
 from .sheetxml import (
     Cell,
     CellEdit,
+    SharedGroup,
     SheetPart,
     SheetPatcher,
     cell_ref,
@@ -663,7 +664,14 @@ class _Planner:
         before = entry.fill_before or '<fill><patternFill patternType="none"/></fill>'
         return self.styles._prefixed(before)
 
-    def _expand_shared(self, name, sheet, patcher, groups, value_cells) -> None:  # type: ignore[no-untyped-def]
+    def _expand_shared(
+        self,
+        name: str,
+        sheet: SheetPart,
+        patcher: SheetPatcher,
+        groups: dict[str, SharedGroup],
+        value_cells: set[tuple[int, int]],
+    ) -> None:
         from openpyxl.formula.translate import Translator
 
         for group in groups.values():
@@ -698,7 +706,14 @@ class _Planner:
         self._vml_blocks.append(block)
         return block
 
-    def _plan_notes(self, name, part, sheet, patcher, notes_changes) -> None:  # type: ignore[no-untyped-def]
+    def _plan_notes(
+        self,
+        name: str,
+        part: str,
+        sheet: SheetPart,
+        patcher: SheetPatcher,
+        notes_changes: list[CellChange],
+    ) -> None:
         rels = self.pkg.rels(part)
         comments_rel = next((r for r in rels if r.type == REL_COMMENTS and r.part), None)
         vml_rid = sheet.rid("legacyDrawing")

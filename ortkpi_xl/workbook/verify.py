@@ -15,6 +15,7 @@ import re
 import zipfile
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from openpyxl.formula.translate import Translator
 
@@ -26,6 +27,9 @@ from .styles import Styles
 from .xmlscan import XmlProblem, check_well_formed, children, root_children
 from .zipio import raw_member
 
+if TYPE_CHECKING:
+    from .package import Plan
+
 _LISTS = ("numFmts", "fonts", "fills", "cellXfs")
 
 
@@ -33,7 +37,7 @@ class _Mismatch(Exception):
     pass
 
 
-def verify_written(source: Package, plan, written: Path) -> None:  # type: ignore[no-untyped-def]
+def verify_written(source: Package, plan: Plan, written: Path) -> None:
     """Raise ``WorkbookError`` unless ``written`` is ``source`` plus exactly the plan."""
     try:
         _verify(source, plan, written)
@@ -44,7 +48,7 @@ def verify_written(source: Package, plan, written: Path) -> None:  # type: ignor
         ) from None
 
 
-def _verify(source: Package, plan, written: Path) -> None:  # type: ignore[no-untyped-def]
+def _verify(source: Package, plan: Plan, written: Path) -> None:
     try:
         archive = zipfile.ZipFile(written)
     except zipfile.BadZipFile:
@@ -227,7 +231,7 @@ def _check_vml(before: bytes, after: bytes) -> None:
             raise _Mismatch("un bouton ou une forme du dessin VML a disparu")
 
 
-def _check_children_kept(name: str, before: bytes, after: bytes, plan) -> None:  # type: ignore[no-untyped-def]
+def _check_children_kept(name: str, before: bytes, after: bytes, plan: Plan) -> None:
     """Workbook, relationships, content types: what was there is still there."""
     _, kids_b = root_children(before)
     _, kids_a = root_children(after)
