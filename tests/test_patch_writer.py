@@ -212,7 +212,15 @@ def test_writes_the_intended_cells(outputs, name):
     assert controls["A1"].value == "Feuille" and controls["C2"].value == "=1+1 (texte)"
     assert controls["C2"].data_type == "s"
     assert controls["B2"].hyperlink.location == f"'{SITE}'!Q4"
-    assert controls.freeze_panes == "A2"
+    assert controls.freeze_panes == "A2" and controls.auto_filter.ref == "A1:D5"
+    with zipfile.ZipFile(first) as z:
+        workbook = z.read("xl/workbook.xml").decode()
+    index = wb.sheetnames.index("Contrôles")
+    assert re.search(
+        f'<(x:)?definedName name="_xlnm._FilterDatabase" localSheetId="{index}" hidden="1">'
+        r"'Contrôles'!\$A\$1:\$D\$5</(x:)?definedName>",
+        workbook,
+    )
     assert wb["ortkpi_etat"].sheet_state == "veryHidden"
 
 
@@ -293,6 +301,16 @@ def test_shared_formula_and_calc_chain(outputs):
         assert b'<f t="shared" ref="AB4:AB14" si="1">G4+H4</f>' in sheet  # a person's own group
         assert b'cm="1"><f t="array" ref="AC4:AC8">' in sheet  # dynamic array untouched
     assert len(reports[0].formulas_replaced) == len(DATA_ROWS)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_defined_names_are_kept(outputs, name):
+    source, first, *_ = outputs(name)
+    pattern = re.compile(rb"<(?:x:)?definedName\b.*?</(?:x:)?definedName>", re.S)
+    with zipfile.ZipFile(source) as before, zipfile.ZipFile(first) as after:
+        old = set(pattern.findall(before.read("xl/workbook.xml")))
+        new = set(pattern.findall(after.read("xl/workbook.xml")))
+    assert old <= new
 
 
 def test_existing_controls_sheet_is_replaced_in_place(outputs):

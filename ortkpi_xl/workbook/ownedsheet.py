@@ -38,7 +38,7 @@ def render_owned_sheet(sheet: OwnedSheet, header_style: int, link_style: int) ->
         '<sheetViews><sheetView workbookViewId="0">'
     ]
     header = sheet.header_row
-    if 1 <= header < len(rows):
+    if filter_range(sheet):
         out.append(
             f'<pane ySplit="{header}" topLeftCell="A{header + 1}" activePane="bottomLeft" '
             'state="frozen"/><selection pane="bottomLeft"/>'
@@ -62,8 +62,9 @@ def render_owned_sheet(sheet: OwnedSheet, header_style: int, link_style: int) ->
             body.append(f'<row r="{r}">' + "".join(cells) + "</row>")
     out.append("".join(body))
     out.append("</sheetData>")
-    if 1 <= header < len(rows):
-        out.append(f'<autoFilter ref="A{header}:{col_letters(width)}{len(rows)}"/>')
+    filtered = filter_range(sheet)
+    if filtered:
+        out.append(f'<autoFilter ref="{filtered.replace("$", "")}"/>')
     if sheet.links:
         out.append("<hyperlinks>")
         for (r, c), location in sorted(sheet.links.items()):
@@ -77,6 +78,15 @@ def render_owned_sheet(sheet: OwnedSheet, header_style: int, link_style: int) ->
         'footer="0.3"/></worksheet>'
     )
     return "".join(out).encode("utf-8")
+
+
+def filter_range(sheet: OwnedSheet) -> str | None:
+    """``$A$1:$D$9``: the filtered table (header row to last row), None without one."""
+    rows = sheet.rows
+    if not 1 <= sheet.header_row < len(rows):
+        return None
+    width = max((len(r) for r in rows), default=1) or 1
+    return f"$A${sheet.header_row}:${col_letters(width)}${len(rows)}"
 
 
 def _display(rows: list[list[object]], r: int, c: int) -> str:

@@ -50,7 +50,7 @@ from .opc import (
     relative,
     rels_name,
 )
-from .ownedsheet import owned_sheet_styles, render_owned_sheet
+from .ownedsheet import filter_range, owned_sheet_styles, render_owned_sheet
 from .registry import REGISTRY_SHEET, Entry, Registry, read_registry, shared_strings
 from .registry import strip_prefixes as _strip
 from .sheetxml import (
@@ -73,6 +73,7 @@ from .xmlscan import (
     check_part,
     children,
     escape_attr,
+    escape_text,
     namespace_of,
     prefix_of,
     root_children,
@@ -159,6 +160,7 @@ class Plan:
     sheets_before: dict[str, SheetPart] = field(default_factory=dict)  # parsed once, reused
     owned_parts: set[str] = field(default_factory=set)
     comments_parts: set[str] = field(default_factory=set)
+    owned_sheet_indices: set[str] = field(default_factory=set)  # localSheetId of owned sheets
     vml_parts: set[str] = field(default_factory=set)
     styles_part: str | None = None
     workbook_part: str = ""
@@ -301,6 +303,7 @@ class _Planner:
         self.formula_removed = False
         self.workbook_has_formulas = False
         self._derived: dict[tuple[int, str | None, bytes | None], int] = {}
+        self.filters: dict[str, tuple[str, str | None]] = {}  # owned sheet index → filter
         self._codes: dict[int, str | None] = {}
 
     # -- helpers --------------------------------------------------------------------------------
@@ -808,6 +811,12 @@ class _Planner:
                 raise ValueError(f"invalid owned sheet name {sheet.name!r}")
             data = render_owned_sheet(sheet, header_style, link_style)
             entry = self._find_sheet(sheet.name)
+            index = (
+                self.sheets.index(entry)
+                if entry
+                else len(self.sheets) + len(self.new_sheet_entries)
+            )
+            self.filters[str(index)] = (entry.name if entry else sheet.name, filter_range(sheet))
             if entry is not None:
                 rel, part = self._sheet_part(entry)
                 if rel is None or part is None or rel.type != REL_WORKSHEET:
@@ -862,6 +871,7 @@ class _Planner:
             if span.tag.kind == "empty":
                 raise WorkbookError(self._refusal_message(["classeur sans feuille"]))
             edits.append((pos, pos, b"".join(self.new_sheet_entries)))
+        self._filter_names(edits)
         if self.values_written and (self.workbook_has_formulas or self._other_formulas()):
             calc = next((k for k in self.wb_kids if k.tag.local == b"calcPr"), None)
             if calc is None:
@@ -878,6 +888,63 @@ class _Planner:
                     self.rels(self.plan.workbook_part).remove_where("Relationship", "Id", rel.id)
         if edits:
             self.set_part(self.plan.workbook_part, splice(data, edits))
+
+    def _filter_names(self, edits: list[tuple[int, int, bytes]]) -> None:
+        """The hidden ``_xlnm._FilterDatabase`` name Excel keeps for each filtered sheet."""
+        if not self.filters:
+            return
+        self.plan.owned_sheet_indices = set(self.filters)
+        data, p = self.workbook, prefix_of(self.wb_root)
+        names = next((k for k in self.wb_kids if k.tag.local == b"definedNames"), None)
+        wanted = {}
+        for index, (sheet_name, rng) in sorted(self.filters.items(), key=lambda i: int(i[0])):
+            if rng:
+                quoted = "'" + sheet_name.replace("'", "''") + "'"
+                wanted[index] = (
+                    b"<"
+                    + p
+                    + b'definedName name="_xlnm._FilterDatabase" localSheetId="'
+                    + index.encode()
+                    + b'" hidden="1">'
+                    + escape_text(f"{quoted}!{rng}").encode()
+                    + b"</"
+                    + p
+                    + b"definedName>"
+                )
+        if names is None:
+            if wanted:
+                pos = _insert_position(self.wb_kids, ("calcPr",) + _AFTER_CALC_PR, data)
+                element = (
+                    b"<"
+                    + p
+                    + b"definedNames>"
+                    + b"".join(wanted.values())
+                    + b"</"
+                    + p
+                    + b"definedNames>"
+                )
+                edits.append((pos, pos, element))
+            return
+        for child in children(data, names.tag, names.end):
+            attrs = child.tag.attrs
+            index = attrs.get("localSheetId")
+            if attrs.get("name") == "_xlnm._FilterDatabase" and index in self.filters:
+                new = wanted.pop(index, b"")
+                if child.bytes(data) != new:
+                    edits.append((child.start, child.end, new))
+        if wanted:
+            if names.tag.kind == "empty":
+                head = data[names.tag.start : names.tag.end][:-2].rstrip() + b">"
+                edits.append(
+                    (
+                        names.start,
+                        names.end,
+                        head + b"".join(wanted.values()) + b"</" + names.tag.name + b">",
+                    )
+                )
+            else:
+                pos = names.inner_end(data)
+                edits.append((pos, pos, b"".join(wanted.values())))
 
     def _other_formulas(self) -> bool:
         for rel in self.wb_rels.values():

@@ -246,14 +246,35 @@ def _check_children_kept(name: str, before: bytes, after: bytes, plan: Plan) -> 
         target = (attrs.get("PartName") or attrs.get("Target") or "").lstrip("/").lower()
         if target and any(r == target or r.endswith("/" + target.split("/")[-1]) for r in removed):
             continue
-        if kid.tag.local in (b"calcPr", b"sheets"):
+        if kid.tag.local in (b"calcPr", b"sheets", b"definedNames"):
             continue
         raise _Mismatch(f"une entrée de {name} a disparu ou changé")
     if name == plan.workbook_part:
+        names_a = Counter(_defined_names(after))
+        for child in _defined_names(before):
+            if names_a[child]:
+                names_a[child] -= 1
+                continue
+            sheet_index = re.search(rb'localSheetId="(\d+)"', child)
+            if (
+                b'name="_xlnm._FilterDatabase"' in child
+                and sheet_index is not None
+                and sheet_index.group(1).decode() in plan.owned_sheet_indices
+            ):
+                continue  # the filter of a sheet the tool owns
+            raise _Mismatch("un nom défini du classeur a disparu ou changé")
         sheets_b = _sheet_entries(before)
         sheets_a = _sheet_entries(after)
         if sheets_a[: len(sheets_b)] != sheets_b:
             raise _Mismatch("la liste des feuilles du classeur a changé")
+
+
+def _defined_names(data: bytes) -> list[bytes]:
+    _, kids = root_children(data)
+    for kid in kids:
+        if kid.tag.local == b"definedNames":
+            return [c.bytes(data) for c in children(data, kid.tag, kid.end)]
+    return []
 
 
 def _sheet_entries(data: bytes) -> list[bytes]:
