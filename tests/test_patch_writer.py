@@ -231,6 +231,14 @@ def test_applying_twice_gives_the_same_bytes(outputs, name):
 
 
 @pytest.mark.parametrize("name", NAMES)
+def test_undoing_twice_gives_the_same_bytes(outputs, name, tmp_path):
+    *_, undone, _ = outputs(name)
+    again = tmp_path / undone.name
+    write_changes(undone, again, undo_changes(), default_config())
+    assert again.read_bytes() == undone.read_bytes()
+
+
+@pytest.mark.parametrize("name", NAMES)
 def test_undo_restores_fills_and_removes_only_the_tool_notes(outputs, name):
     source, first, _, undone, reports = outputs(name)
     before = openpyxl.load_workbook(source)[SITE]

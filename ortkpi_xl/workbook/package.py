@@ -567,8 +567,13 @@ class _Planner:
             if value is not None and value.kind == "empty" and cell is None:
                 value = None
             if value is not None or new_style is not None:
-                patcher.set(CellEdit(row, col, value, new_style))
+                edit = CellEdit(row, col, value, new_style)
+                patcher.set(edit)
                 targets.add((row, col))
+                if cell is not None and patcher.cell_bytes(edit, cell) == cell.bytes():
+                    value = None  # already so (a second run): not a change of value
+                elif cell is None and value is not None and value.kind == "empty":
+                    value = None
             if value is not None:
                 value_cells.add((row, col))
                 if cell is not None and cell.formula is not None:

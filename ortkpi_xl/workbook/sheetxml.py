@@ -569,6 +569,10 @@ class SheetPatcher:
         self._widen_dimension(max_row, max_col, edits)
         return splice(data, edits)
 
+    def cell_bytes(self, edit: CellEdit, cell: Cell | None) -> bytes:
+        """What ``edit`` will write for ``cell`` (to tell a real change from a repeat)."""
+        return self._new_cell(edit, cell)
+
     def _new_cell(self, edit: CellEdit, cell: Cell | None) -> bytes:
         p = self.sheet.p
         if cell is None:
