@@ -12,6 +12,8 @@ from ortkpi_xl.config import default_config
 from ortkpi_xl.workbook.changes import UNSET, CellChange, ChangeSet
 from ortkpi_xl.workbook.package import write_changes
 
+pytestmark = pytest.mark.filterwarnings("ignore:.*(extension|default style).*:UserWarning")
+
 # cells the corpus files refuse on purpose (merged title, dynamic array)
 AVOID = {(1, c) for c in range(2, 7)} | {(r, 29) for r in range(4, 9)}
 
