@@ -23,6 +23,7 @@ from .normalize import clean_spaces, label_key
 _UAI = re.compile(r"^\d{7}[A-Z]$")
 _HEX = re.compile(r"^[0-9A-F]{6}$")
 _BAD_SHEET_CHARS = set("[]:*?/\\")
+_BAD_FILE_CHARS = set('<>:"/\\|?*\n\r\t')
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,7 @@ class Config:
     entetes: Mapping[str, tuple[str, ...]]
     feuilles_sites: tuple[str, ...]
     sites: Mapping[str, Site] = field(default_factory=dict)
+    suffixe_sauvegarde: str = ".bak"  # previous version kept as <name><suffix>; "" keeps none
     origine: str = "configuration par défaut"
 
 
@@ -334,6 +336,14 @@ def _build(data: Any, origin: str) -> Config:
         sites[str(name)] = Site(**found)
 
     statuts = _texts(data.get("statuts"), "statuts")
+    backup = data.get("suffixe_sauvegarde")
+    if not isinstance(backup, str) or len(backup) > 20 or set(backup) & _BAD_FILE_CHARS:
+        raise _fail(
+            "suffixe_sauvegarde",
+            'une fin de nom de fichier courte, par exemple ".bak" (ou "" pour ne pas garder '
+            "la version précédente)",
+            backup,
+        )
     return Config(
         seuil_petit_effectif=_int(data, "seuil_petit_effectif", 1, 10_000),
         mots=words,
@@ -347,6 +357,7 @@ def _build(data: Any, origin: str) -> Config:
         entetes=aliases,
         feuilles_sites=sheets,
         sites=sites,
+        suffixe_sauvegarde=backup,
         origine=origin,
     )
 

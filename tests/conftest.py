@@ -59,3 +59,11 @@ def chromium() -> Path:
             pytest.fail("Chromium is required on CI but was not found (apt-get install chromium)")
         pytest.skip("Chromium absent: the publication cannot be rendered here")
     return Path(found)
+
+
+@pytest.fixture(scope="session")
+def corpus(tmp_path_factory) -> dict[str, Path]:
+    """The workbook corpus of ``tests/corpus/build.py``, built once per session."""
+    from corpus.build import build_all
+
+    return build_all(tmp_path_factory.mktemp("corpus"))

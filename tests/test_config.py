@@ -119,3 +119,11 @@ def test_site_uai_roles_are_looked_up_in_order(tmp_path):
 def test_site_without_uai_is_allowed(tmp_path):
     c = load_config(write(tmp_path, "sites:\n  Toulouse:\n"))
     assert c.sites["Toulouse"].lookup() == ()
+
+
+def test_backup_suffix(tmp_path):
+    assert default_config().suffixe_sauvegarde == ".bak"
+    assert load_config(write(tmp_path, 'suffixe_sauvegarde: ""\n')).suffixe_sauvegarde == ""
+    assert load_config(write(tmp_path, "suffixe_sauvegarde: .old\n")).suffixe_sauvegarde == ".old"
+    with pytest.raises(ConfigError, match="suffixe_sauvegarde.*fin de nom de fichier"):
+        load_config(write(tmp_path, 'suffixe_sauvegarde: "../x"\n'))

@@ -43,8 +43,7 @@ def olevba_modules(addin_file: Path) -> dict[str, str]:
 
     parser = VBA_Parser(str(addin_file))
     try:
-        return {stream.removeprefix("VBA/"): code
-                for _, stream, _, code in parser.extract_macros()}
+        return {stream.removeprefix("VBA/"): code for _, stream, _, code in parser.extract_macros()}
     finally:
         parser.close()
 
@@ -55,8 +54,11 @@ def uno_python() -> str | None:
         return None
     for candidate in UNO_PYTHONS:
         exe = shutil.which(candidate) or (candidate if os.path.isabs(candidate) else None)
-        if exe and os.path.exists(exe) and subprocess.run(
-                [exe, "-c", "import uno"], capture_output=True).returncode == 0:
+        if (
+            exe
+            and os.path.exists(exe)
+            and subprocess.run([exe, "-c", "import uno"], capture_output=True).returncode == 0
+        ):
             return exe
     return None
 
@@ -69,7 +71,11 @@ def libreoffice_basic(addin_file: Path) -> dict:
         if os.environ.get("CI") == "true":
             pytest.fail("LibreOffice with python3-uno is required on CI but was not found")
         pytest.skip("LibreOffice absent: the add-in cannot be opened here")
-    run = subprocess.run([python, str(HERE / "lo_basic.py"), str(addin_file)],
-                         capture_output=True, text=True, timeout=180)
+    run = subprocess.run(
+        [python, str(HERE / "lo_basic.py"), str(addin_file)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert run.returncode == 0, run.stderr
     return json.loads(run.stdout)[str(addin_file)]

@@ -36,8 +36,9 @@ def main(paths, timeout=90.0):
     except ImportError as exc:
         print(f"lo_basic: python uno bridge unavailable: {exc}", file=sys.stderr)
         return 2
-    soffice = os.environ.get("LO_CHECK_SOFFICE") or shutil.which("soffice") \
-        or shutil.which("libreoffice")
+    soffice = (
+        os.environ.get("LO_CHECK_SOFFICE") or shutil.which("soffice") or shutil.which("libreoffice")
+    )
     if not soffice:
         print("lo_basic: soffice not found", file=sys.stderr)
         return 2
@@ -81,23 +82,35 @@ def main(paths, timeout=90.0):
     try:
         with open(os.path.join(workdir, "soffice.log"), "wb") as log:
             proc = subprocess.Popen(
-                [soffice, "-env:UserInstallation=" + uno.systemPathToFileUrl(
-                    os.path.join(workdir, "profile")),
-                 "--headless", "--invisible", "--nologo", "--norestore", "--nodefault",
-                 "--nolockcheck", "--nofirststartwizard",
-                 f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"],
-                stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True)
+                [
+                    soffice,
+                    "-env:UserInstallation="
+                    + uno.systemPathToFileUrl(os.path.join(workdir, "profile")),
+                    "--headless",
+                    "--invisible",
+                    "--nologo",
+                    "--norestore",
+                    "--nodefault",
+                    "--nolockcheck",
+                    "--nofirststartwizard",
+                    f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext",
+                ],
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=log,
+                start_new_session=True,
+            )
         timer = threading.Timer(timeout, kill_group, (signal.SIGKILL,))
         timer.daemon = True
         timer.start()
         local = uno.getComponentContext()
         resolver = local.ServiceManager.createInstanceWithContext(
-            "com.sun.star.bridge.UnoUrlResolver", local)
+            "com.sun.star.bridge.UnoUrlResolver", local
+        )
         ctx = None
         while ctx is None:
             try:
-                ctx = resolver.resolve(
-                    f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
+                ctx = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
             except Exception as exc:
                 if proc.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError("LibreOffice did not start") from exc
@@ -105,9 +118,14 @@ def main(paths, timeout=90.0):
         desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
         for path in paths:
             url = uno.systemPathToFileUrl(os.path.abspath(path))
-            props = (prop("FilterName", FILTER), prop("Hidden", True), prop("ReadOnly", True),
-                     prop("MacroExecutionMode", 0), prop("UpdateDocMode", 0),
-                     prop("Silent", True))
+            props = (
+                prop("FilterName", FILTER),
+                prop("Hidden", True),
+                prop("ReadOnly", True),
+                prop("MacroExecutionMode", 0),
+                prop("UpdateDocMode", 0),
+                prop("Silent", True),
+            )
             try:
                 doc = desktop.loadComponentFromURL(url, "_blank", 0, props)
             except Exception as exc:

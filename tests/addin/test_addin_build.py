@@ -46,19 +46,25 @@ def _code_lines(source: str) -> list[str]:
     """A module's code without its export header (VERSION…END block, Attribute lines)."""
     lines = source.replace("\r\n", "\n").split("\n")
     if lines and lines[0].startswith("VERSION "):
-        lines = lines[lines.index("END") + 1:]
+        lines = lines[lines.index("END") + 1 :]
     return [line for line in lines if not line.startswith("Attribute VB_")]
 
 
 def _procedures(source: str) -> dict[str, str]:
     """Sub/Function name → parameter text, for a module's source."""
-    return {m.group(1): m.group(2) for m in re.finditer(
-        r"^(?:Public |Private )?(?:Sub|Function) (\w+)\(([^)]*)\)", source, re.MULTILINE)}
+    return {
+        m.group(1): m.group(2)
+        for m in re.finditer(
+            r"^(?:Public |Private )?(?:Sub|Function) (\w+)\(([^)]*)\)", source, re.MULTILINE
+        )
+    }
 
 
 def _runpython_commands(source: str) -> list[str]:
-    return [m.group(1).replace('""', '"')
-            for m in re.finditer(r'^\s*RunPython "((?:[^"]|"")*)"\s*$', source, re.MULTILINE)]
+    return [
+        m.group(1).replace('""', '"')
+        for m in re.finditer(r'^\s*RunPython "((?:[^"]|"")*)"\s*$', source, re.MULTILINE)
+    ]
 
 
 def _called_entry_points(command: str) -> list[tuple[str, str]]:
@@ -80,7 +86,8 @@ def _called_entry_points(command: str) -> list[tuple[str, str]]:
 
 
 def test_olevba_decodes_every_module_back_to_its_source(
-        sources: AddinSources, olevba_modules: dict[str, str]) -> None:
+    sources: AddinSources, olevba_modules: dict[str, str]
+) -> None:
     assert set(olevba_modules) == {m.name for m in sources.modules} | {"Sheet1"}
     for module in sources.modules:
         decoded = olevba_modules[module.name]
@@ -93,29 +100,41 @@ def test_olevba_decodes_every_module_back_to_its_source(
 def test_repo_sources_are_what_the_addin_holds(olevba_modules: dict[str, str]) -> None:
     assert olevba_modules["ORT"] == crlf((VBA_DIR / "ORT.bas").read_text(encoding="utf-8"))
     assert _code_lines(olevba_modules["ThisWorkbook"]) == _code_lines(
-        crlf((VBA_DIR / "ThisWorkbook.bas").read_text(encoding="utf-8")))
+        crlf((VBA_DIR / "ThisWorkbook.bas").read_text(encoding="utf-8"))
+    )
 
 
 def test_xlwings_module_is_the_installed_one_renamed(olevba_modules: dict[str, str]) -> None:
-    shipped = (Path(xlwings.__file__).parent / "xlwings_custom_addin.bas").read_text(
-        encoding="cp1252").splitlines()
+    shipped = (
+        (Path(xlwings.__file__).parent / "xlwings_custom_addin.bas")
+        .read_text(encoding="cp1252")
+        .splitlines()
+    )
     ours = olevba_modules["xlwings"].split("\r\n")
     different = [(a, b) for a, b in zip(shipped, ours, strict=False) if a != b]
     assert len(shipped) == len(ours) - 1  # ours ends with CRLF: one empty last item
-    assert different == [('Public Const PROJECT_NAME As String = "myaddin"',
-                          'Public Const PROJECT_NAME As String = "ortkpi"')]
+    assert different == [
+        (
+            'Public Const PROJECT_NAME As String = "myaddin"',
+            'Public Const PROJECT_NAME As String = "ortkpi"',
+        )
+    ]
     assert f'Public Const XLWINGS_VERSION As String = "{xlwings.__version__}"' in ours
     dictionary = (Path(xlwings.__file__).parent / "addin" / "Dictionary.cls").read_text(
-        encoding="cp1252")
+        encoding="cp1252"
+    )
     assert _code_lines(olevba_modules["Dictionary"]) == _code_lines(crlf(dictionary))
 
 
 def test_ribbon_calls_only_procedures_that_exist(olevba_modules: dict[str, str]) -> None:
     root = ElementTree.fromstring(RIBBON.read_bytes())
     assert root.find("ui:ribbon/ui:tabs/ui:tab", NS).get("label") == "Indicateurs ORT"
-    callbacks = [(element.get("id"), attribute, value) for element in root.iter()
-                 for attribute, value in element.attrib.items()
-                 if attribute.startswith(("on", "get"))]
+    callbacks = [
+        (element.get("id"), attribute, value)
+        for element in root.iter()
+        for attribute, value in element.attrib.items()
+        if attribute.startswith(("on", "get"))
+    ]
     labels = {e.get("label") for e in root.iter(f"{{{NS['ui']}}}button")}
     assert {"Recalculer", "Valider"} <= labels
     assert callbacks
@@ -193,18 +212,29 @@ def test_two_builds_give_the_same_bytes(addin_bytes: bytes, tmp_path: Path) -> N
     assert build_addin() == addin_bytes
     out = tmp_path / "ortkpi.xlam"  # and in a fresh process, another PYTHONHASHSEED
     code = "import sys; from ortkpi_xl.addin.build import write_addin; write_addin(sys.argv[1])"
-    run = subprocess.run([sys.executable, "-c", code, str(out)], cwd=ROOT, capture_output=True,
-                         text=True, timeout=120, env={**os.environ, "PYTHONHASHSEED": "12345"})
+    run = subprocess.run(
+        [sys.executable, "-c", code, str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONHASHSEED": "12345"},
+    )
     assert run.returncode == 0, run.stderr
     assert hashlib.sha256(out.read_bytes()).hexdigest() == hashlib.sha256(addin_bytes).hexdigest()
 
 
 def test_self_test_answer_is_what_the_vba_computes(olevba_modules: dict[str, str]) -> None:
     """excel_check.py compares OrtBuild.SelfTest's answer with self_test_answer()."""
-    constants = {m.group(1): m.group(2) for module in olevba_modules.values() for m in
-                 re.finditer(r'^Public Const (\w+) As String = "([^"]*)"', module, re.MULTILINE)}
+    constants = {
+        m.group(1): m.group(2)
+        for module in olevba_modules.values()
+        for m in re.finditer(r'^Public Const (\w+) As String = "([^"]*)"', module, re.MULTILINE)
+    }
     body = olevba_modules["OrtBuild"].split("Public Function SelfTest() As String", 1)[1]
     expression = re.search(r"SelfTest = (.*)", body).group(1)
-    value = "".join(constants[part.strip()] if not part.strip().startswith('"')
-                    else part.strip()[1:-1] for part in expression.split("&"))
+    value = "".join(
+        constants[part.strip()] if not part.strip().startswith('"') else part.strip()[1:-1]
+        for part in expression.split("&")
+    )
     assert value == self_test_answer(xlwings.__version__)

@@ -24,9 +24,16 @@ def test_pinned_xlwings_is_the_installed_one_and_the_documented_one() -> None:
 
 def test_page_covers_platforms_paths_and_known_failures() -> None:
     text = PAGE.read_text(encoding="utf-8")
-    for needle in ("Microsoft Store", "Accès approuvé au modèle d'objet du projet", "-1743",
-                   "xlwings runpython install", r"%APPDATA%\Microsoft\Excel\XLSTART",
-                   "/".join(install.MAC_STARTUP), "python -m ortkpi_xl.addin.excel_check",
-                   "seul Excel", "#NOM?"):
+    for needle in (
+        "Microsoft Store",
+        "Accès approuvé au modèle d'objet du projet",
+        "-1743",
+        "xlwings runpython install",
+        r"%APPDATA%\Microsoft\Excel\XLSTART",
+        "/".join(install.MAC_STARTUP),
+        "python -m ortkpi_xl.addin.excel_check",
+        "seul Excel",
+        "#NOM?",
+    ):
         assert needle in text, needle
     assert "docs/installation.md" in (ROOT / "README.md").read_text(encoding="utf-8")

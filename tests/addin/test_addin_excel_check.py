@@ -33,7 +33,10 @@ def test_code_lines_match_what_the_vba_editor_shows(sources: AddinSources) -> No
         assert lines and not any(line.startswith("Attribute ") for line in lines)
     as_editor = "Option Explicit\r\nSub A()\r\nEnd Sub\r\n\r\n"
     assert excel_check.code_lines('Attribute VB_Name = "X"\r\n' + as_editor) == [
-        "Option Explicit", "Sub A()", "End Sub"]
+        "Option Explicit",
+        "Sub A()",
+        "End Sub",
+    ]
 
 
 def test_changes_name_each_cell() -> None:

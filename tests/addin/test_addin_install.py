@@ -24,13 +24,19 @@ def test_windows_goes_to_xlstart_and_records_this_python(tmp_path: Path) -> None
     config = tmp_path / "profile" / ".ortkpi" / "ortkpi.conf"
     config.parent.mkdir(parents=True)
     config.write_bytes(b'"SHOW CONSOLE","True"\r\n"INTERPRETER_WIN","C:\\old\\python.exe"\r\n')
-    report = install.install_addin(DATA, platform="win32", environ=env, home=tmp_path / "h",
-                                   interpreter="C:\\Python312\\python.exe")
+    report = install.install_addin(
+        DATA,
+        platform="win32",
+        environ=env,
+        home=tmp_path / "h",
+        interpreter="C:\\Python312\\python.exe",
+    )
     assert report.addin == tmp_path / "Roaming" / "Microsoft" / "Excel" / "XLSTART" / "ortkpi.xlam"
     assert report.addin.read_bytes() == DATA
     assert report.config == config
-    assert config.read_bytes() == (b'"SHOW CONSOLE","True"\r\n'
-                                   b'"INTERPRETER_WIN","C:\\Python312\\python.exe"\r\n')
+    assert config.read_bytes() == (
+        b'"SHOW CONSOLE","True"\r\n"INTERPRETER_WIN","C:\\Python312\\python.exe"\r\n'
+    )
     assert report.applescript is None
     assert not list(tmp_path.glob("**/.ortkpi.xlam.tmp"))
 
@@ -41,17 +47,27 @@ def test_windows_without_appdata_says_what_to_do(tmp_path: Path) -> None:
 
 
 def test_macos_goes_to_excel_startup_folder_with_the_applescript(tmp_path: Path) -> None:
-    report = install.install_addin(DATA, platform="darwin", home=tmp_path, environ={},
-                                   interpreter="/Users/x/.venv/bin/python")
-    startup = (tmp_path / "Library" / "Group Containers" / "UBF8T346G9.Office"
-               / "User Content.localized" / "Startup.localized" / "Excel")
+    report = install.install_addin(
+        DATA, platform="darwin", home=tmp_path, environ={}, interpreter="/Users/x/.venv/bin/python"
+    )
+    startup = (
+        tmp_path
+        / "Library"
+        / "Group Containers"
+        / "UBF8T346G9.Office"
+        / "User Content.localized"
+        / "Startup.localized"
+        / "Excel"
+    )
     assert report.addin == startup / "ortkpi.xlam" and report.addin.read_bytes() == DATA
-    assert report.config == (tmp_path / "Library" / "Containers" / "com.microsoft.Excel"
-                             / "Data" / "ortkpi.conf")
+    assert report.config == (
+        tmp_path / "Library" / "Containers" / "com.microsoft.Excel" / "Data" / "ortkpi.conf"
+    )
     assert report.config.read_bytes() == b'"INTERPRETER_MAC","/Users/x/.venv/bin/python"\n'
     script = f"xlwings-{xlwings.__version__}.applescript"
-    assert report.applescript == (tmp_path / "Library" / "Application Scripts"
-                                  / "com.microsoft.Excel" / script)
+    assert report.applescript == (
+        tmp_path / "Library" / "Application Scripts" / "com.microsoft.Excel" / script
+    )
     assert report.applescript.read_bytes() == (Path(xlwings.__file__).parent / script).read_bytes()
     assert any("-1743" in note for note in report.notes)
 

@@ -20,14 +20,23 @@ KINDS = {"standard": NORMAL, "class": CLASS, "document": DOCUMENT}
 
 def _lines(source: str) -> list[str]:
     """Code lines as LibreOffice shows them: no Attribute lines, no VBA-mode preamble."""
-    skip = ("Attribute ", "Rem Attribute VBA_ModuleType=", "Option VBASupport 1",
-            "Option ClassModule", "VERSION 1.0 CLASS", "BEGIN", "  MultiUse = -1", "END")
+    skip = (
+        "Attribute ",
+        "Rem Attribute VBA_ModuleType=",
+        "Option VBASupport 1",
+        "Option ClassModule",
+        "VERSION 1.0 CLASS",
+        "BEGIN",
+        "  MultiUse = -1",
+        "END",
+    )
     lines = source.replace("\r\n", "\n").split("\n")
     return [line for line in lines if line.strip() and not line.startswith(skip)]
 
 
 def test_libreoffice_lists_every_module_with_its_kind(
-        libreoffice_basic: dict, sources: AddinSources) -> None:
+    libreoffice_basic: dict, sources: AddinSources
+) -> None:
     assert "error" not in libreoffice_basic
     project = libreoffice_basic["libraries"]["VBAProject"]
     expected = {m.name: KINDS[m.kind] for m in sources.modules} | {"Sheet1": DOCUMENT}

@@ -29,8 +29,11 @@ def udfs() -> UdfModule:
 
 
 def _ort_functions() -> dict[str, inspect.Signature]:
-    return {name: inspect.signature(value) for name, value in vars(udfs_module).items()
-            if name.startswith("ORT_") and callable(value)}
+    return {
+        name: inspect.signature(value)
+        for name, value in vars(udfs_module).items()
+        if name.startswith("ORT_") and callable(value)
+    }
 
 
 def test_every_ort_function_is_registered_with_its_parameters(udfs: UdfModule) -> None:
@@ -40,13 +43,16 @@ def test_every_ort_function_is_registered_with_its_parameters(udfs: UdfModule) -
     assert set(wrappers) == set(expected)
     assert {f.name for f in udfs.functions} == set(expected)
     for name, signature in expected.items():
-        params = [("Optional " if p.default is not inspect.Parameter.empty else "") + p.name
-                  for p in signature.parameters.values()]
+        params = [
+            ("Optional " if p.default is not inspect.Parameter.empty else "") + p.name
+            for p in signature.parameters.values()
+        ]
         assert wrappers[name] == params, name
         registered = next(f for f in udfs.functions if f.name == name)
         assert [a.name for a in registered.arguments] == list(signature.parameters)
         assert [a.optional for a in registered.arguments] == [
-            p.default is not inspect.Parameter.empty for p in signature.parameters.values()]
+            p.default is not inspect.Parameter.empty for p in signature.parameters.values()
+        ]
 
 
 def test_golden_wrappers_catch_a_signature_change(udfs: UdfModule) -> None:
@@ -55,14 +61,16 @@ def test_golden_wrappers_catch_a_signature_change(udfs: UdfModule) -> None:
         GOLDEN.write_text(udfs.vba.replace("\r\n", "\n"), encoding="utf-8")
     assert crlf(GOLDEN.read_text(encoding="utf-8")) == udfs.vba, (
         "the xlwings_udfs wrappers changed; if intended, rerun with ORTKPI_UPDATE_GOLDEN=1 "
-        "and tell staff to reinstall the add-in (ortkpi-xl complement --installer)")
+        "and tell staff to reinstall the add-in (ortkpi-xl complement --installer)"
+    )
 
 
 def test_wizard_texts_are_french_complete_and_short(udfs: UdfModule) -> None:
     for function in udfs.functions:
         assert function.category == CATEGORY == "Indicateurs ORT"
         assert function.description == function.full_description, (
-            f"{function.name}: description longer than 255 characters, xlwings cuts it")
+            f"{function.name}: description longer than 255 characters, xlwings cuts it"
+        )
         assert len(function.description) <= 255
         assert not function.description.startswith("Python function"), function.name
         function.description.encode("cp1252")  # VBA stores the module in code page 1252
@@ -80,9 +88,17 @@ def test_addin_wrappers_pass_the_callers_workbook(udfs: UdfModule) -> None:
 
 
 def test_windows_stand_ins_do_not_leak_into_the_process() -> None:
-    before_modules = {name: sys.modules.get(name) for name in
-                      ("pythoncom", "pywintypes", "win32com", "win32com.client", "xlwings.udfs",
-                       "ortkpi_xl.udfs")}
+    before_modules = {
+        name: sys.modules.get(name)
+        for name in (
+            "pythoncom",
+            "pywintypes",
+            "win32com",
+            "win32com.client",
+            "xlwings.udfs",
+            "ortkpi_xl.udfs",
+        )
+    }
     before_func = xlwings.func
     generate_udf_module()
     after_modules = {name: sys.modules.get(name) for name in before_modules}

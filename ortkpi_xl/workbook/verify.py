@@ -1,0 +1,285 @@
+"""Checking a written file against its source before it replaces anything.
+
+The proof the patch writer owes the person: the new zip reads back with every CRC right; every
+member the plan did not name is the same compressed bytes; in each patched sheet every cell the
+tool did not target has the same value, formula, cached result and style (a shared formula
+rewritten as plain formulas must say the same thing), and everything around the cells is
+unchanged; styles were only appended to; a person's notes and VML shapes are all still there;
+no sheet entry, relationship or content type of the source went missing except those the plan
+removed. Any difference stops the write with a French message and the original untouched.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections import Counter
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from openpyxl.formula.translate import Translator
+
+from ..errors import WorkbookError
+from .notes import SheetNotes, _shape_pattern, vml_prefixes
+from .opc import Package
+from .sheetxml import Cell, SharedGroup, SheetPart, cell_ref
+from .styles import Styles
+from .xmlscan import XmlProblem, check_well_formed, children, root_children
+from .zipio import raw_member
+
+if TYPE_CHECKING:
+    from .package import Plan
+
+_LISTS = ("numFmts", "fonts", "fills", "cellXfs")
+
+
+class _Mismatch(Exception):
+    pass
+
+
+def verify_written(source: Package, plan: Plan, written: Path) -> None:
+    """Raise ``WorkbookError`` unless ``written`` is ``source`` plus exactly the plan."""
+    try:
+        _verify(source, plan, written)
+    except _Mismatch as exc:
+        raise WorkbookError(
+            f"Vérification après écriture de « {source.path.name} » : {exc}. Le classeur n'a "
+            "pas été modifié ; signalez ce cas avec le fichier."
+        ) from None
+
+
+def _verify(source: Package, plan: Plan, written: Path) -> None:
+    try:
+        archive = zipfile.ZipFile(written)
+    except zipfile.BadZipFile:
+        raise _Mismatch("le fichier écrit n'est pas une archive lisible") from None
+    with archive, open(written, "rb") as raw:
+        if archive.testzip() is not None:
+            raise _Mismatch("somme de contrôle fausse dans le fichier écrit")
+        after = {i.filename: i for i in archive.infolist()}
+        expected = [i.filename for i in source.infos if i.filename not in plan.removed]
+        expected += plan.added
+        if sorted(after) != sorted(expected) or len(after) != len(archive.infolist()):
+            raise _Mismatch("la liste des éléments du classeur n'est pas celle prévue")
+        for info in source.infos:
+            name = info.filename
+            if name in plan.removed:
+                continue
+            if name in plan.parts:
+                if archive.read(name) != plan.parts[name]:
+                    raise _Mismatch(f"l'élément {name} n'a pas le contenu prévu")
+                continue
+            if raw_member(raw, after[name]) != source.raw(name) or after[name].CRC != info.CRC:
+                raise _Mismatch(f"l'élément {name}, qui ne devait pas changer, a changé")
+        for name in plan.added:
+            if archive.read(name) != plan.parts[name]:
+                raise _Mismatch(f"l'élément {name} n'a pas le contenu prévu")
+    for name, data in plan.parts.items():
+        if name.lower().endswith((".xml", ".rels")):
+            try:
+                check_well_formed(data)
+            except XmlProblem as exc:
+                raise _Mismatch(f"l'élément {name} est mal formé ({exc.reason})") from None
+    for name in plan.parts:
+        if name in plan.added or name in plan.owned_parts:
+            continue
+        before = source.read(name)
+        after_data = plan.parts[name]
+        try:
+            if name in plan.sheet_targets:
+                parsed = plan.sheets_before.get(name)
+                diff_sheet(parsed or before, after_data, plan.sheet_targets[name])
+            elif name == plan.styles_part:
+                _check_styles(before, after_data)
+            elif name in plan.comments_parts:
+                _check_comments(before, after_data)
+            elif name in plan.vml_parts:
+                _check_vml(before, after_data)
+            else:
+                _check_children_kept(name, before, after_data, plan)
+        except XmlProblem as exc:
+            raise _Mismatch(
+                f"l'élément {name} est illisible après écriture ({exc.reason})"
+            ) from None
+
+
+# ---------------------------------------------------------------------------------------------
+# worksheets
+
+
+def diff_sheet(before: bytes | SheetPart, after: bytes, targets: set[tuple[int, int]]) -> None:
+    """Every cell outside ``targets`` means the same before and after; so does the rest."""
+    b = before if isinstance(before, SheetPart) else SheetPart(before)
+    a = SheetPart(after)
+    before = b.data
+    ignored = {b"sheetData", b"dimension", b"legacyDrawing"}
+    around_b = [k.bytes(before) for k in b.kids if k.tag.local not in ignored]
+    around_a = [k.bytes(after) for k in a.kids if k.tag.local not in ignored]
+    if around_b != around_a:
+        raise _Mismatch("une partie de la feuille hors des cellules a changé")
+    if before[: b.root.end] != after[: a.root.end]:
+        raise _Mismatch("l'en-tête de la feuille a changé")
+    groups: dict[str, dict[str, SharedGroup]] = {}
+
+    def shared(sheet: SheetPart, key: str) -> dict[str, SharedGroup]:
+        if key not in groups:  # only when a cell's bytes differ: rare, and costly to build
+            groups[key] = sheet.shared_groups(sheet.formulas())
+        return groups[key]
+
+    target_rows = {r for r, _ in targets}
+    for row in sorted(set(b.rows) | set(a.rows)):
+        span_b, span_a = b.rows.get(row), a.rows.get(row)
+        if (
+            span_b is not None
+            and span_a is not None
+            and span_b.bytes(before) == span_a.bytes(after)
+        ):
+            continue
+        if row not in target_rows and (span_b is None or span_a is None):
+            raise _Mismatch(f"la ligne {row} a été ajoutée ou retirée")
+        if span_b is not None and span_a is not None:
+            head_b = b.data[span_b.start : span_b.tag.end]
+            head_a = a.data[span_a.start : span_a.tag.end]
+            if _without_spans(head_b) != _without_spans(head_a):
+                raise _Mismatch(f"les attributs de la ligne {row} ont changé")
+        quick_b, quick_a = b.cell_bytes(row), a.cell_bytes(row)
+        if quick_b is not None and quick_a is not None:
+            differ = [
+                col
+                for col in set(quick_b) | set(quick_a)
+                if (row, col) not in targets and quick_b.get(col) != quick_a.get(col)
+            ]
+        else:
+            differ = [
+                col for col in set(b.cells(row)) | set(a.cells(row)) if (row, col) not in targets
+            ]
+        if not differ:
+            continue
+        cells_b, cells_a = b.cells(row), a.cells(row)
+        for col in differ:
+            cell_b, cell_a = cells_b.get(col), cells_a.get(col)
+            if _meaning(cell_b, shared(b, "b")) != _meaning(cell_a, shared(a, "a")):
+                raise _Mismatch(f"la cellule {cell_ref(row, col)} a changé sans être visée")
+
+
+def _without_spans(head: bytes) -> bytes:
+    return re.sub(rb"""\sspans\s*=\s*["'][^"']*["']""", b"", head).replace(b"/>", b">")
+
+
+def _meaning(cell: Cell | None, groups: dict[str, SharedGroup]) -> tuple:
+    """What a cell says: attributes, formula (shared ones expanded), value and the rest."""
+    if cell is None:
+        return ()
+    data = cell.bytes()
+    attrs = tuple(sorted((k, v) for k, v in cell.attrs.items() if k != "r"))
+    formula = None
+    others = data[cell.span.tag.end - cell.span.start :]
+    f = cell.formula
+    if f is not None:
+        start, end = f.span.start - cell.span.start, f.span.end - cell.span.start
+        others = data[cell.span.tag.end - cell.span.start : start] + data[end:]
+        kind, text = f.kind, f.text
+        if kind == "shared":
+            group = groups.get(f.attrs.get("si", ""))
+            if group is not None and group.master != (cell.row, cell.col) and group.text:
+                text = Translator("=" + group.text, origin=cell_ref(*group.master))
+                text = text.translate_formula(cell_ref(cell.row, cell.col))[1:]
+            kind = "normal"
+        formula = (kind, text)
+    return attrs, formula, others
+
+
+# ---------------------------------------------------------------------------------------------
+# other owned parts
+
+
+def _check_styles(before: bytes, after: bytes) -> None:
+    b, a = Styles(before), Styles(after)
+    for name in _LISTS:
+        if a.items[name][: len(b.items[name])] != b.items[name]:
+            raise _Mismatch(f"un style existant ({name}) a été modifié")
+    _, kids_b = root_children(before)
+    _, kids_a = root_children(after)
+    others_b = [k.bytes(before) for k in kids_b if k.tag.local.decode() not in _LISTS]
+    others_a = [k.bytes(after) for k in kids_a if k.tag.local.decode() not in _LISTS]
+    if others_b != others_a:
+        raise _Mismatch("une partie de la feuille de styles a changé")
+
+
+def _check_comments(before: bytes, after: bytes) -> None:
+    b = SheetNotes(before, None, 1)
+    a = SheetNotes(after, None, 1)
+    if a.authors[: len(b.authors)] != b.authors and b.authors[: len(a.authors)] != a.authors:
+        raise _Mismatch("la liste des auteurs de notes a changé")
+    for key, item in b.items.items():
+        if b.owner(*key) == "person":
+            other = a.items.get(key)
+            if other is None or other.span.bytes(after) != item.span.bytes(before):
+                raise _Mismatch(f"la note d'une personne en {cell_ref(*key)} a changé")
+
+
+def _check_vml(before: bytes, after: bytes) -> None:
+    """Every shape of the source that is not a tool note is still there, byte for byte."""
+    pattern = _shape_pattern(vml_prefixes(before)[0]["v"])
+    kept = Counter(m.group() for m in pattern.finditer(after))
+    for match in pattern.finditer(before):
+        shape = match.group()
+        if kept[shape]:
+            kept[shape] -= 1
+            continue
+        if b'ObjectType="Note"' not in shape:
+            raise _Mismatch("un bouton ou une forme du dessin VML a disparu")
+
+
+def _check_children_kept(name: str, before: bytes, after: bytes, plan: Plan) -> None:
+    """Workbook, relationships, content types: what was there is still there."""
+    _, kids_b = root_children(before)
+    _, kids_a = root_children(after)
+    present = Counter(k.bytes(after) for k in kids_a)
+    removed = {n.lower() for n in plan.removed}
+    for kid in kids_b:
+        data = kid.bytes(before)
+        if present[data]:
+            present[data] -= 1
+            continue
+        attrs = kid.tag.attrs
+        target = (attrs.get("PartName") or attrs.get("Target") or "").lstrip("/").lower()
+        if target and any(r == target or r.endswith("/" + target.split("/")[-1]) for r in removed):
+            continue
+        if kid.tag.local in (b"calcPr", b"sheets", b"definedNames"):
+            continue
+        raise _Mismatch(f"une entrée de {name} a disparu ou changé")
+    if name == plan.workbook_part:
+        names_a = Counter(_defined_names(after))
+        for child in _defined_names(before):
+            if names_a[child]:
+                names_a[child] -= 1
+                continue
+            sheet_index = re.search(rb'localSheetId="(\d+)"', child)
+            if (
+                b'name="_xlnm._FilterDatabase"' in child
+                and sheet_index is not None
+                and sheet_index.group(1).decode() in plan.owned_sheet_indices
+            ):
+                continue  # the filter of a sheet the tool owns
+            raise _Mismatch("un nom défini du classeur a disparu ou changé")
+        sheets_b = _sheet_entries(before)
+        sheets_a = _sheet_entries(after)
+        if sheets_a[: len(sheets_b)] != sheets_b:
+            raise _Mismatch("la liste des feuilles du classeur a changé")
+
+
+def _defined_names(data: bytes) -> list[bytes]:
+    _, kids = root_children(data)
+    for kid in kids:
+        if kid.tag.local == b"definedNames":
+            return [c.bytes(data) for c in children(data, kid.tag, kid.end)]
+    return []
+
+
+def _sheet_entries(data: bytes) -> list[bytes]:
+    _, kids = root_children(data)
+    for kid in kids:
+        if kid.tag.local == b"sheets":
+            return [c.bytes(data) for c in children(data, kid.tag, kid.end)]
+    return []
