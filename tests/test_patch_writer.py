@@ -23,6 +23,7 @@ from corpus.changes import NOTE, WAITING, computed_changes, target_cells, undo_c
 
 from ortkpi_xl.config import default_config
 from ortkpi_xl.workbook.changes import NOTE_AUTHOR, UNSET
+from ortkpi_xl.workbook.marks import HEADER
 from ortkpi_xl.workbook.package import write_changes
 
 NAMES = list(BUILDERS)
@@ -263,7 +264,7 @@ def test_undo_restores_fills_and_removes_only_the_tool_notes(outputs, name):
         else:
             assert (new.comment.text, new.comment.author) == (old.comment.text, old.comment.author)
     registry = list(after_wb["ortkpi_etat"].iter_rows(values_only=True))
-    assert registry == [("feuille", "cellule", "remplissage_avant", "couleur_outil")]
+    assert registry == [tuple(HEADER)]
     assert reports[2].fills_kept == []
 
 

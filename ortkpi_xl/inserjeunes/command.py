@@ -7,8 +7,8 @@ from pathlib import Path
 
 from ..cli import EXIT_OK, register
 from ..config import load_config
+from ..workbook.package import write_changes
 from ..workbook.reader import read_workbook
-from ..workbook.writer import write_changes
 from .apply import import_figures
 from .reading import read_files
 from .report import format_report
@@ -43,8 +43,10 @@ def _run(args: argparse.Namespace) -> int:
     target = Path(args.sortie) if args.sortie else source
     book = read_workbook(source, config)
     result = import_figures(book, data, config, remplacer=args.remplacer)
-    write_changes(source, target, result.changes, config)
+    report = write_changes(source, target, result.changes, config)
     print(format_report(result.plans), end="")
+    for line in report.messages():
+        print(line)
     print(f"\n{result.written} chiffre(s) écrit(s) ; détail dans la feuille « Contrôles ».")
     print(f"Écrit : {target}")
     return EXIT_OK

@@ -12,10 +12,10 @@ from ..cli import EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK, register
 from ..config import Config, load_config
 from ..engine import Outcome
 from ..findings import Finding, Severity, count_by_severity, ready_for_submission
+from .package import write_changes
 from .reader import read_workbook
 from .recalc import recalculate, validate
 from .template import write_template
-from .writer import write_changes
 
 
 def _config(args: argparse.Namespace) -> Config:
@@ -75,7 +75,7 @@ def _run_recalculer(args: argparse.Namespace) -> int:
     target = Path(args.sortie) if args.sortie else source
     book = read_workbook(source, config)
     result = recalculate(book, config)
-    write_changes(source, target, result.changes, config)
+    report = write_changes(source, target, result.changes, config)
     counts = count_by_severity(result.findings)
     pending = result.count(Outcome.PENDING, ("va", "insertion_emploi", "insertion_metier"))
     print(
@@ -88,6 +88,10 @@ def _run_recalculer(args: argparse.Namespace) -> int:
         f"{counts[Severity.AVERTISSEMENT]} avertissement(s), {counts[Severity.INFO]} "
         "information(s) — détail dans la feuille « Contrôles »."
     )
+    for line in report.messages():
+        print(line)
+    if report.backup:
+        print(f"Version précédente gardée : {report.backup}")
     print(f"Écrit : {target}")
     return EXIT_OK
 

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 from .changes import NOTE_AUTHOR
+from .marks import strip_author
 from .sheetxml import cell_ref, parse_ref
 from .xmlscan import (
     Span,
@@ -139,7 +140,15 @@ class _Shape:
 class SheetNotes:
     """The notes of one sheet, with the tool's edits pending until ``render``."""
 
-    def __init__(self, comments: bytes | None, vml: bytes | None, block: int) -> None:
+    def __init__(
+        self,
+        comments: bytes | None,
+        vml: bytes | None,
+        block: int,
+        tool_texts: dict[tuple[int, int], str] | None = None,
+    ) -> None:
+        # notes the registry records as the tool's, by cell, whatever their author
+        self.tool_texts = dict(tool_texts or {})
         self.comments = comments if comments is not None else new_comments()
         self.created_comments = comments is None
         self.vml = vml if vml is not None else new_vml(block)
@@ -213,7 +222,12 @@ class SheetNotes:
         item = self.items.get((row, col))
         if item is None:
             return None
-        return "tool" if item.author == self.tool_author else "person"
+        if item.author == self.tool_author:
+            return "tool"
+        recorded = self.tool_texts.get((row, col))  # made in Excel: the user's name as author
+        if recorded is not None and strip_author(self.text(row, col) or "") == recorded:
+            return "tool"
+        return "person"
 
     def text(self, row: int, col: int) -> str | None:
         item = self.items.get((row, col))

@@ -23,11 +23,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from openpyxl.utils.cell import coordinate_to_tuple
+
 from ..config import Config
 from ..errors import WorkbookError
 from ..guard import DEFAULT_LIMITS, Limits, check_can_write, check_workbook_file
 from .atomic import replace_atomically
 from .changes import UNSET, CellChange, ChangeSet, OwnedSheet
+from .marks import NO_FILL, Marks
 from .notes import SheetNotes, vml_block_numbers
 from .opc import (
     CT_COMMENTS,
@@ -51,7 +54,7 @@ from .opc import (
     rels_name,
 )
 from .ownedsheet import filter_range, owned_sheet_styles, render_owned_sheet
-from .registry import REGISTRY_SHEET, Entry, Registry, read_registry, shared_strings
+from .registry import REGISTRY_SHEET, read_registry, registry_sheet, shared_strings
 from .registry import strip_prefixes as _strip
 from .sheetxml import (
     Cell,
@@ -411,8 +414,8 @@ class _Planner:
         if self.refusals:
             raise WorkbookError(self._refusal_message(self.refusals))
         owned = list(self.changes.owned_sheets)
-        if self.registry.entries or self.registry.existed:
-            owned.append(self.registry.sheet())
+        if self.registry.marks or self.registry_existed:
+            owned.append(registry_sheet(self.registry))
         if owned:
             self._plan_owned(owned)
         if self.refusals:
@@ -463,17 +466,18 @@ class _Planner:
             return rel, None
         return rel, rel.part
 
-    def _load_registry(self) -> Registry:
+    def _load_registry(self) -> Marks:
         entry = self._find_sheet(REGISTRY_SHEET)
+        self.registry_existed = entry is not None
         if entry is None:
-            return Registry()
+            return Marks()
         rel, part = self._sheet_part(entry)
         if part is None or rel is None or rel.type != REL_WORKSHEET:
-            return Registry(existed=True)
+            return Marks()
         try:
             return read_registry(SheetPart(self.pkg.read(part)), self.shared)
         except XmlProblem:
-            return Registry(existed=True)
+            return Marks()
 
     # -- one sheet, cell by cell ------------------------------------------------------------------
 
@@ -649,28 +653,31 @@ class _Planner:
         if highlight is None:
             return None
         colour = self.config.couleur_en_attente
-        key = (sheet_name, cell_ref(row, col))
-        entry = self.registry.entries.get(key)
+        ref = cell_ref(row, col)
+        mark = self.registry.get(sheet_name, ref)
         fill = self.styles.fill_of_xf(current)
-        where = f"« {sheet_name} »!{cell_ref(row, col)}"
+        where = f"« {sheet_name} »!{ref}"
         if highlight:
-            if entry is not None and is_solid(fill, entry.tool_colour):
-                if entry.tool_colour == colour:
+            if mark.fill_before is not None and is_solid(fill, mark.tool_colour):
+                if mark.tool_colour == colour:
                     return None
-                self.registry.entries[key] = Entry(entry.fill_before, colour)
+                mark.tool_colour = colour
+                self.registry.set(sheet_name, ref, mark)
                 return solid_fill(self.styles.p, colour)
             if is_solid(fill, colour):
                 return None  # already this colour, put by a person: not the tool's to record
-            self.registry.entries[key] = Entry(_strip(fill), colour)
+            mark.fill_before, mark.tool_colour = _strip(fill), colour
+            self.registry.set(sheet_name, ref, mark)
             return solid_fill(self.styles.p, colour)
-        if entry is None:
+        if mark.fill_before is None:
             return None
-        del self.registry.entries[key]
-        if not is_solid(fill, entry.tool_colour) and not is_solid(fill, colour):
+        before, tool_colour = mark.fill_before, mark.tool_colour
+        mark.fill_before = None
+        self.registry.set(sheet_name, ref, mark)
+        if not is_solid(fill, tool_colour) and not is_solid(fill, colour):
             self.report.fills_kept.append(where)
             return None
-        before = entry.fill_before or '<fill><patternFill patternType="none"/></fill>'
-        return self.styles._prefixed(before)
+        return self.styles._prefixed(before or NO_FILL)
 
     def _expand_shared(
         self,
@@ -737,6 +744,11 @@ class _Planner:
                 self.pkg.read(comments_part) if comments_part else None,
                 self.pkg.read(vml_part) if vml_part else None,
                 self._vml_block() if vml_part is None else 0,
+                {
+                    coordinate_to_tuple(ref): mark.note
+                    for (sheet_name, ref), mark in self.registry.marks.items()
+                    if sheet_name == name and mark.note
+                },
             )
         except XmlProblem as exc:
             self.refuse(
@@ -744,12 +756,17 @@ class _Planner:
             )
             return
         for change in notes_changes:
-            where = f"« {name} »!{cell_ref(change.row, change.column)}"
+            ref = cell_ref(change.row, change.column)
+            mark = self.registry.get(name, ref)
             if change.note:
                 if notes.set_tool_note(change.row, change.column, change.note) == "person":
-                    self.report.notes_kept.append(where)
+                    self.report.notes_kept.append(f"« {name} »!{ref}")
+                    continue
+                mark.note = change.note
             else:
                 notes.remove_tool_note(change.row, change.column)
+                mark.note = None
+            self.registry.set(name, ref, mark)
         if not notes.changed:
             return
         comments_out, vml_out = notes.render()

@@ -1,20 +1,11 @@
-"""Which fills the tool replaced, kept in the workbook itself (very hidden sheet ``ortkpi_etat``).
+"""The registry of the tool's marks (sheet ``ortkpi_etat``) as the package patcher reads it.
+
+The format and its meaning are defined once in ``marks.py`` (shared with the openpyxl writer and
+the Excel buttons); this module only reads the registry sheet's XML into ``Marks`` and turns
+``Marks`` back into the owned sheet the patcher writes.
 
 Why a sheet and not a custom XML part: Excel keeps very hidden sheets on every save, and so do
 openpyxl and LibreOffice, while openpyxl (and LibreOffice's xlsx export) drop custom XML parts.
-Any writer (this patcher, an openpyxl writer for the template, code inside Excel) can read and
-update the registry with ordinary cell access, and the state travels with the file when it is
-e-mailed.
-
-Layout, one row per cell the tool coloured, row 1 being the header:
-``feuille`` | ``cellule`` | ``remplissage_avant`` | ``couleur_outil``
-- ``remplissage_avant``: the ``<fill>`` element the cell showed before (SpreadsheetML, without
-  namespace prefix; openpyxl: ``openpyxl.styles.fills.Fill.from_tree``), empty text for "no
-  styles entry";
-- ``couleur_outil``: the RGB colour the tool put (``FFFF00``), so that a later change of
-  ``couleur_en_attente`` still recognises the tool's old fill.
-A cell whose fill is no longer the tool's colour belongs to the person again: its entry is
-dropped and its fill left alone.
 """
 
 from __future__ import annotations
@@ -22,32 +13,26 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from .changes import OwnedSheet
+from .marks import HEADER, REGISTRY_SHEET, Marks
 from .sheetxml import Cell, SheetPart
 from .xmlscan import iter_tags, root_children
 
-REGISTRY_SHEET = "ortkpi_etat"
-HEADER = ["feuille", "cellule", "remplissage_avant", "couleur_outil"]
+__all__ = [
+    "REGISTRY_SHEET",
+    "cell_text",
+    "read_registry",
+    "registry_sheet",
+    "shared_strings",
+    "strip_prefixes",
+]
 
 
-@dataclass(frozen=True)
-class Entry:
-    fill_before: str
-    tool_colour: str
-
-
-@dataclass
-class Registry:
-    entries: dict[tuple[str, str], Entry] = field(default_factory=dict)
-    existed: bool = False  # the workbook already has the registry sheet
-
-    def sheet(self) -> OwnedSheet:
-        rows: list[list[object]] = [list(HEADER)]
-        for (sheet, ref), entry in sorted(self.entries.items()):
-            rows.append([sheet, ref, entry.fill_before, entry.tool_colour])
-        return OwnedSheet(name=REGISTRY_SHEET, rows=rows, widths=[24, 10, 60, 12], header_row=0)
+def registry_sheet(marks: Marks) -> OwnedSheet:
+    return OwnedSheet(
+        name=REGISTRY_SHEET, rows=marks.rows(), widths=[24, 10, 60, 12, 60], header_row=0
+    )
 
 
 def strip_prefixes(fragment: bytes) -> str:
@@ -55,19 +40,15 @@ def strip_prefixes(fragment: bytes) -> str:
     return re.sub(rb"<(/?)[\w.-]+:", rb"<\1", fragment).decode("utf-8")
 
 
-def read_registry(sheet: SheetPart, shared: Callable[[], list[str]]) -> Registry:
-    """Entries of an existing registry sheet; ``shared`` loads the shared strings if needed."""
-    registry = Registry(existed=True)
+def read_registry(sheet: SheetPart, shared: Callable[[], list[str]]) -> Marks:
+    """The marks of an existing registry sheet; ``shared`` loads the shared strings if needed."""
+    rows = []
     for row in sorted(sheet.rows):
         if row == 1:
             continue
         cells = sheet.cells(row)
-        values = [cell_text(sheet, cells.get(col), shared) for col in (1, 2, 3, 4)]
-        if values[0] and values[1]:
-            registry.entries[values[0], values[1].upper()] = Entry(
-                values[2], (values[3] or "").upper()
-            )
-    return registry
+        rows.append([cell_text(sheet, cells.get(col), shared) for col in range(1, len(HEADER) + 1)])
+    return Marks.from_rows(rows)
 
 
 def cell_text(sheet: SheetPart, cell: Cell | None, shared: Callable[[], list[str]]) -> str:
