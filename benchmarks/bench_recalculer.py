@@ -20,9 +20,9 @@ from openpyxl import Workbook, load_workbook
 
 from ortkpi_xl.config import default_config
 from ortkpi_xl.fields import FIELDS
+from ortkpi_xl.workbook.package import write_changes
 from ortkpi_xl.workbook.reader import read_workbook
 from ortkpi_xl.workbook.recalc import recalculate
-from ortkpi_xl.workbook.writer import write_changes
 
 
 def make_workbook(path: Path, rows: int, seed: int = 7) -> None:

@@ -61,15 +61,22 @@ class Computation:
     config: Config
 
     def result(self, row: int, key: str) -> Result:
-        frame = self.outcomes[key]
-        outcome = Outcome(frame["outcome"].iat[row])
-        value = frame["value"].iat[row]
+        values, outcomes, texts, notes = self._columns(key)
+        outcome = Outcome(outcomes[row])
         return Result(
             outcome,
-            None if outcome is not Outcome.VALUE else float(value),
-            frame["text"].iat[row],
-            frame["note"].iat[row],
+            float(values[row]) if outcome is Outcome.VALUE else None,
+            texts[row],
+            notes[row],
         )
+
+    def _columns(self, key: str) -> tuple[list, list, list, list]:
+        """The outcome frame of one indicator as plain lists (per-cell pandas access is slow)."""
+        cache = self.__dict__.setdefault("_lists", {})
+        if key not in cache:
+            frame = self.outcomes[key]
+            cache[key] = tuple(frame[c].tolist() for c in ("value", "outcome", "text", "note"))
+        return cache[key]
 
     def reading(self, row: int, key: str) -> Reading:
         column = self.readings.get(key)
