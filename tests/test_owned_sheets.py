@@ -265,3 +265,13 @@ def test_libreoffice_opens_the_written_files_without_error_cells(runs, lo_check)
         for path, code, output in pool.map(run, paths):
             assert code == 0, f"{path.name}: {output}"
             assert output.strip().endswith("0 error cells"), output
+
+
+def test_an_identical_run_in_place_writes_nothing(runs, tmp_path):
+    """Charts rebuilt under their old names with the same bytes are no change at all."""
+    _, _, second, _ = runs
+    path = tmp_path / "in_place.xlsx"
+    path.write_bytes(second.read_bytes())
+    report = write_changes(path, path, changes(), default_config(), backup_suffix="")
+    assert not report.written, (report.changed_parts, report.added_parts, report.removed_parts)
+    assert path.read_bytes() == second.read_bytes()

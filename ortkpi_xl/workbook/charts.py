@@ -9,7 +9,6 @@ part names and relationships are the patcher's: they must not collide with a per
 
 from __future__ import annotations
 
-import posixpath
 from dataclasses import dataclass
 
 from openpyxl import Workbook
@@ -63,10 +62,3 @@ def render_charts(
         _DECLARATION + f'<Relationships xmlns="{NS_REL}">'.encode() + rels + b"</Relationships>"
     )
     return ChartParts(drawing_xml, drawing_rels, charts)
-
-
-def part_number(name: str) -> int:
-    """``xl/charts/chart12.xml`` → 12 (0 when the name has no number)."""
-    stem = posixpath.splitext(posixpath.basename(name))[0]
-    digits = stem[len(stem.rstrip("0123456789")) :]
-    return int(digits) if digits else 0

@@ -326,8 +326,8 @@ class _Planner:
         return self._shared
 
     def exists(self, name: str) -> bool:
-        lowered = name.lower()
-        return (self.pkg.has(name) and name not in self.plan.removed) or any(
+        lowered, stored = name.lower(), self.pkg.name(name)
+        return (stored is not None and stored not in self.plan.removed) or any(
             a.lower() == lowered for a in self.plan.added
         )
 
@@ -339,6 +339,8 @@ class _Planner:
 
     def set_part(self, name: str, data: bytes) -> None:
         stored = self.pkg.name(name)
+        if stored in self.plan.removed and not self.exists(name):
+            self.plan.removed.discard(stored)  # rebuilt under its old name: an edit, or nothing
         if stored is not None and stored not in self.plan.removed:
             if self.pkg.read(stored) != data:
                 self.plan.parts[stored] = data
@@ -377,6 +379,8 @@ class _Planner:
         return rid
 
     def add_override(self, part: str, content_type: str) -> None:
+        if self.content_types.restore_where("Override", "PartName", "/" + part, content_type):
+            return  # the entry removed with the part's previous version, as it was
         self.content_types.append(
             f'<Override PartName="/{escape_attr(part)}" ContentType="{content_type}"/>'.encode()
         )

@@ -110,11 +110,7 @@ def is_solid(fill: bytes, rgb: str | None) -> bool:
         return False
     colours = [dict(t[2]) for t in tags[2:] if t[1] == b"fgColor"]
     others = [t for t in tags[2:] if t[1] not in (b"fgColor", b"bgColor")]
-    return (
-        not others
-        and len(colours) == 1
-        and colours[0] == {"rgb": "FF" + rgb.upper()}
-    )
+    return not others and len(colours) == 1 and colours[0] == {"rgb": "FF" + rgb.upper()}
 
 
 class Styles:
