@@ -111,7 +111,19 @@ def _owned_parts(before: zipfile.ZipFile, after: zipfile.ZipFile) -> set[str]:
         for kind, target in _rels(archive, sheets[SITE]).values():
             if kind in ("comments", "vmlDrawing"):
                 owned.add(target)
+        # an owned sheet is rewritten whole: what hangs from it (notes, drawing, charts) goes
+        todo = [part for name, part in sheets.items() if name in OWNED_SHEETS]
+        while todo:
+            part = todo.pop()
+            for _, target in _rels(archive, part).values():
+                if target not in owned:
+                    owned |= {target, _rels_name(target)}
+                    todo.append(target)
     return owned
+
+
+def _rels_name(part: str) -> str:
+    return posixpath.join(posixpath.dirname(part), "_rels", posixpath.basename(part) + ".rels")
 
 
 # ---------------------------------------------------------------------------------------------

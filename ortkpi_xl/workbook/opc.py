@@ -196,6 +196,19 @@ class ChildEditor:
                 hit = True
         return hit
 
+    def restore_where(self, local: str, key: str, value: str, content_type: str) -> bool:
+        """Undo the removal of a child ``key=value`` (case-insensitive) of this content type."""
+        for i, name, attrs in self.attrs():
+            if (
+                i in self.removed
+                and name == local
+                and attrs.get(key, "").lower() == value.lower()
+                and attrs.get("ContentType") == content_type
+            ):
+                self.removed.discard(i)
+                return True
+        return False
+
     def append(self, xml: bytes) -> None:
         self.appended.append(xml)
 

@@ -1,36 +1,145 @@
-"""The XML of a sheet the tool owns (``Contrôles``, the registry): written whole, every run.
+"""The XML of a sheet the tool owns (``Contrôles``, ``Synthèse``, the registry): written whole.
 
-The output depends only on the ``OwnedSheet`` and the style indices, so a second run writes the
+It looks like the sheet ``writer.py::write_owned_sheet`` writes with openpyxl (the template):
+header and sub-header rows bold white on the header colour, titles in bold, number formats,
+links, widths, frozen header, filter — so a workbook reads the same whichever writer produced
+it. ``header_row=0`` is a plain table (the registry): no style at all.
+
+The output depends only on the ``OwnedSheet`` and the stylesheet, so a second run writes the
 same bytes. Text is written as inline strings (never a formula, even when it starts with "=").
 """
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass, replace
+
 from ..config import Config
 from .changes import OwnedSheet
 from .opc import NS_MAIN, NS_R
-from .sheetxml import cell_ref, cell_xml, col_letters, value_for
+from .sheetxml import Value, cell_ref, cell_xml, col_letters, value_for
 from .styles import Styles, solid_fill
 from .xmlscan import escape_attr
 
-
-def owned_sheet_styles(styles: Styles, config: Config) -> tuple[int, int]:
-    """(header style, link style) for owned sheets, added to the stylesheet when missing."""
-    size, name = styles.default_font()
-    font = '<font>{}<sz val="{}"/><color rgb="{}"/><name val="{}"/></font>'
-    header = styles.derive(
-        0,
-        fill=solid_fill(styles.p, config.couleur_entete),
-        font_xml=font.format("<b/>", size, "FFFFFFFF", escape_attr(name)),
-    )
-    link = styles.derive(0, font_xml=font.format("<u/>", size, "FF0563C1", escape_attr(name)))
-    return header, link
+_HEADER, _TITLE, _BOLD, _BLOCK_TITLE, _LINK = "header", "title", "bold", "block", "link"
+_WRAP = '<alignment vertical="center" wrapText="1"/>'
 
 
-def render_owned_sheet(sheet: OwnedSheet, header_style: int, link_style: int) -> bytes:
+@dataclass(frozen=True)
+class Look:
+    """What a cell of an owned sheet looks like; equal looks share one cell format."""
+
+    font: str | None = None  # one of the _HEADER… keys, None: the workbook's default font
+    fill: bool = False  # the header colour
+    wrap: bool = False  # vertically centred, wrapped
+    number_format: str | None = None
+
+
+class OwnedStyles:
+    """Cell formats for owned sheets, appended to the workbook's stylesheet when missing."""
+
+    def __init__(self, styles: Styles, config: Config) -> None:
+        self.styles = styles
+        self.config = config
+        self._xfs: dict[Look, int] = {Look(): 0}
+
+    def xf(self, look: Look) -> int:
+        if look not in self._xfs:
+            self._xfs[look] = self.styles.derive(
+                0,
+                number_format=look.number_format,
+                fill=solid_fill(self.styles.p, self.config.couleur_entete) if look.fill else None,
+                font_xml=self._font(look.font) if look.font else None,
+                alignment_xml=_WRAP if look.wrap else None,
+            )
+        return self._xfs[look]
+
+    def _font(self, kind: str) -> str:
+        size, name = self.styles.default_font()
+        name = escape_attr(name)
+        if kind == _HEADER:
+            return f'<font><b/><sz val="{size}"/><color rgb="FFFFFFFF"/><name val="{name}"/></font>'
+        if kind == _LINK:
+            return f'<font><u/><sz val="{size}"/><color rgb="FF0563C1"/><name val="{name}"/></font>'
+        size = {_TITLE: "14", _BLOCK_TITLE: "12"}.get(kind, size)
+        return f'<font><b/><sz val="{size}"/><name val="{name}"/></font>'
+
+
+def cell_looks(sheet: OwnedSheet) -> dict[tuple[int, int], Look]:
+    """The look of every styled cell, in the order ``write_owned_sheet`` applies them."""
+    looks: dict[tuple[int, int], Look] = {}
+    if sheet.header_row < 1:
+        return looks
     rows = sheet.rows
-    width = max((len(r) for r in rows), default=1) or 1
+    width = table_width(sheet)
+
+    def update(key: tuple[int, int], **kw: object) -> None:
+        looks[key] = replace(looks.get(key, Look()), **kw)  # type: ignore[arg-type]
+
+    for header in (sheet.header_row, *sheet.subheader_rows):
+        line = rows[header - 1] if header <= len(rows) else []
+        for c in range(1, (width if header == sheet.header_row else len(line)) + 1):
+            if header != sheet.header_row and line[c - 1] is None:
+                continue
+            update((header, c), font=_HEADER, fill=True, wrap=True)
+    update((1, 1), font=_TITLE)
+    update((2, 1), font=_BOLD)
+    for r in sheet.title_rows:
+        update((r, 1), font=_BLOCK_TITLE)
+    for key, fmt in sheet.number_formats.items():
+        update(key, number_format=fmt)
+    for key in sheet.links:
+        update(key, font=_LINK)
+    return looks
+
+
+def table_width(sheet: OwnedSheet) -> int:
+    return max((len(r) for r in sheet.rows), default=1) or 1
+
+
+def filter_last_row(sheet: OwnedSheet) -> int | None:
+    """Last row of the header's table (it ends at the first empty row); None without one."""
+    if sheet.header_row < 1:
+        return None
+    last = sheet.header_row
+    while last < len(sheet.rows) and any(v is not None for v in sheet.rows[last]):
+        last += 1
+    return last if last > sheet.header_row else None
+
+
+def filter_range(sheet: OwnedSheet) -> str | None:
+    """``$A$4:$D$9``: the filtered table, as Excel's hidden filter name holds it."""
+    last = filter_last_row(sheet)
+    if last is None:
+        return None
+    return f"$A${sheet.header_row}:${col_letters(table_width(sheet))}${last}"
+
+
+def header_height(sheet: OwnedSheet, row: int) -> float | None:
+    """A header row's height for its wrapped labels (not every reader sizes it); None: default."""
+    if row > len(sheet.rows):
+        return None
+    lines = 1
+    for c, value in enumerate(sheet.rows[row - 1], start=1):
+        if isinstance(value, str) and value:
+            width = sheet.widths[c - 1] if c <= len(sheet.widths) else 8.43
+            per_line = max(int(width) - 1, 1)
+            count, used = 1, 0
+            for word in value.split():
+                if used and used + 1 + len(word) > per_line:
+                    count, used = count + 1, len(word)
+                else:
+                    used += len(word) + (1 if used else 0)
+            lines = max(lines, count)
+    return 15.0 * min(lines, 6) if lines > 1 else None
+
+
+def render_owned_sheet(sheet: OwnedSheet, styles: OwnedStyles, drawing_rid: str | None) -> bytes:
+    """The worksheet XML; ``drawing_rid`` links the sheet to its charts' drawing."""
+    rows = sheet.rows
+    width = table_width(sheet)
     height = len(rows) or 1
+    looks = cell_looks(sheet)
     out = [
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         f'<worksheet xmlns="{NS_MAIN}" xmlns:r="{NS_R}">'
@@ -38,7 +147,7 @@ def render_owned_sheet(sheet: OwnedSheet, header_style: int, link_style: int) ->
         '<sheetViews><sheetView workbookViewId="0">'
     ]
     header = sheet.header_row
-    if filter_range(sheet):
+    if header >= 1:
         out.append(
             f'<pane ySplit="{header}" topLeftCell="A{header + 1}" activePane="bottomLeft" '
             'state="frozen"/><selection pane="bottomLeft"/>'
@@ -49,18 +158,33 @@ def render_owned_sheet(sheet: OwnedSheet, header_style: int, link_style: int) ->
         for i, w in enumerate(sheet.widths, start=1):
             out.append(f'<col min="{i}" max="{i}" width="{float(w):g}" customWidth="1"/>')
         out.append("</cols>")
+    heights = {}
+    if header >= 1:
+        for r in (header, *sheet.subheader_rows):
+            h = header_height(sheet, r)
+            if h is not None:
+                heights[r] = h
     out.append("<sheetData>")
-    body = []
-    for r, values in enumerate(rows, start=1):
+    styled: dict[int, set[int]] = {}
+    for r, c in looks:
+        styled.setdefault(r, set()).add(c)
+    last_row = max([len(rows), *styled], default=0)
+    for r in range(1, last_row + 1):
+        values = rows[r - 1] if r <= len(rows) else []
+        columns = {c for c, v in enumerate(values, start=1) if v is not None and v != ""}
+        columns |= styled.get(r, set())
         cells = []
-        for c, obj in enumerate(values, start=1):
-            if obj is None:
+        for c in sorted(columns):
+            obj = values[c - 1] if c <= len(values) else None
+            if obj == "":  # no text: an empty cell, as openpyxl reads one back from the template
+                obj = None
+            style = styles.xf(looks[(r, c)]) if (r, c) in looks else 0
+            if obj is None and style == 0:
                 continue
-            style = header_style if r == header else link_style if (r, c) in sheet.links else 0
-            cells.append(cell_xml(b"", r, c, style, value_for(obj)).decode("utf-8"))
-        if cells:
-            body.append(f'<row r="{r}">' + "".join(cells) + "</row>")
-    out.append("".join(body))
+            cells.append(cell_xml(b"", r, c, style, _value(obj)).decode("utf-8"))
+        ht = f' ht="{heights[r]:g}" customHeight="1"' if r in heights else ""
+        if cells or ht:
+            out.append(f'<row r="{r}"{ht}>' + "".join(cells) + "</row>")
     out.append("</sheetData>")
     filtered = filter_range(sheet)
     if filtered:
@@ -74,19 +198,23 @@ def render_owned_sheet(sheet: OwnedSheet, header_style: int, link_style: int) ->
             )
         out.append("</hyperlinks>")
     out.append(
-        '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" '
-        'footer="0.3"/></worksheet>'
+        '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
     )
+    if drawing_rid:
+        out.append(f'<drawing r:id="{escape_attr(drawing_rid)}"/>')
+    out.append("</worksheet>")
     return "".join(out).encode("utf-8")
 
 
-def filter_range(sheet: OwnedSheet) -> str | None:
-    """``$A$1:$D$9``: the filtered table (header row to last row), None without one."""
-    rows = sheet.rows
-    if not 1 <= sheet.header_row < len(rows):
-        return None
-    width = max((len(r) for r in rows), default=1) or 1
-    return f"$A${sheet.header_row}:${col_letters(width)}${len(rows)}"
+def _value(obj: object) -> Value:
+    """Numbers with 16 significant digits, as openpyxl writes the template's owned sheets, so
+    both writers give the same table (17 digits only when 16 would not read back)."""
+    value = value_for(obj)
+    if isinstance(obj, float) and value.kind == "n":
+        short = f"{obj:.16g}"
+        if math.isfinite(float(short)):
+            return Value("n", short)
+    return value
 
 
 def _display(rows: list[list[object]], r: int, c: int) -> str:

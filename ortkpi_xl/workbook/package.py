@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
+import posixpath
 import re
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -30,6 +31,7 @@ from ..errors import WorkbookError
 from ..guard import DEFAULT_LIMITS, Limits, check_can_write, check_workbook_file
 from .atomic import replace_atomically
 from .changes import UNSET, CellChange, ChangeSet, OwnedSheet
+from .charts import CT_CHART, CT_DRAWING, REL_DRAWING, render_charts
 from .marks import NO_FILL, Marks
 from .notes import SheetNotes, vml_block_numbers
 from .opc import (
@@ -53,7 +55,7 @@ from .opc import (
     relative,
     rels_name,
 )
-from .ownedsheet import filter_range, owned_sheet_styles, render_owned_sheet
+from .ownedsheet import OwnedStyles, filter_range, render_owned_sheet
 from .registry import REGISTRY_SHEET, read_registry, registry_sheet, shared_strings
 from .registry import strip_prefixes as _strip
 from .sheetxml import (
@@ -62,6 +64,7 @@ from .sheetxml import (
     SharedGroup,
     SheetPart,
     SheetPatcher,
+    Value,
     cell_ref,
     in_range,
     insert_before,
@@ -323,8 +326,8 @@ class _Planner:
         return self._shared
 
     def exists(self, name: str) -> bool:
-        lowered = name.lower()
-        return (self.pkg.has(name) and name not in self.plan.removed) or any(
+        lowered, stored = name.lower(), self.pkg.name(name)
+        return (stored is not None and stored not in self.plan.removed) or any(
             a.lower() == lowered for a in self.plan.added
         )
 
@@ -336,6 +339,8 @@ class _Planner:
 
     def set_part(self, name: str, data: bytes) -> None:
         stored = self.pkg.name(name)
+        if stored in self.plan.removed and not self.exists(name):
+            self.plan.removed.discard(stored)  # rebuilt under its old name: an edit, or nothing
         if stored is not None and stored not in self.plan.removed:
             if self.pkg.read(stored) != data:
                 self.plan.parts[stored] = data
@@ -374,6 +379,8 @@ class _Planner:
         return rid
 
     def add_override(self, part: str, content_type: str) -> None:
+        if self.content_types.restore_where("Override", "PartName", "/" + part, content_type):
+            return  # the entry removed with the part's previous version, as it was
         self.content_types.append(
             f'<Override PartName="/{escape_attr(part)}" ContentType="{content_type}"/>'.encode()
         )
@@ -567,6 +574,8 @@ class _Planner:
                     self.refuse(f"la valeur prévue pour {where} ne peut pas être écrite ({exc})")
                     ok = False
                     continue
+            if value is not None and isinstance(change.value, float) and cell is not None:
+                value = _kept_number(cell, change.value, value)
             new_style = self._new_style(name, row, col, current, change)
             if value is not None and value.kind == "empty" and cell is None:
                 value = None
@@ -822,23 +831,16 @@ class _Planner:
     # -- owned sheets ---------------------------------------------------------------------------
 
     def _plan_owned(self, owned: list[OwnedSheet]) -> None:
-        if any(s.links or s.header_row >= 1 for s in owned):
-            header_style, link_style = owned_sheet_styles(self.styles, self.config)
-        else:
-            header_style = link_style = 0
+        """Rewrite each owned sheet whole; everything hanging from the old one goes first."""
+        styles = OwnedStyles(self.styles, self.config)
         locked = self._structure_locked()
         next_id = max([e.sheet_id for e in self.sheets] + [0])
+        parts: list[tuple[OwnedSheet, _SheetEntry | None, str | None]] = []
         for sheet in owned:
             if not sheet.name or len(sheet.name) > 31 or set(sheet.name) & _BAD_SHEET_CHARS:
                 raise ValueError(f"invalid owned sheet name {sheet.name!r}")
-            data = render_owned_sheet(sheet, header_style, link_style)
             entry = self._find_sheet(sheet.name)
-            index = (
-                self.sheets.index(entry)
-                if entry
-                else len(self.sheets) + len(self.new_sheet_entries)
-            )
-            self.filters[str(index)] = (entry.name if entry else sheet.name, filter_range(sheet))
+            part = None
             if entry is not None:
                 rel, part = self._sheet_part(entry)
                 if rel is None or part is None or rel.type != REL_WORKSHEET:
@@ -847,33 +849,104 @@ class _Planner:
                         "renommez-la pour que l'outil puisse écrire la sienne"
                     )
                     continue
-                self.set_part(part, data)
-                self.plan.owned_parts.add(self.pkg.name(part) or part)
-                if self.pkg.has(rels_name(part)):
-                    self.remove_part(rels_name(part))
-                continue
-            if locked:
-                self.refuse(
-                    f"la structure du classeur est protégée : impossible d'ajouter la feuille "
-                    f"« {sheet.name} » (Révision > Protéger le classeur pour l'ôter)"
-                )
-                continue
-            part = self.free_name("xl/worksheets/sheet{}.xml")
-            self.set_part(part, data)
-            self.plan.owned_parts.add(part)
-            self.add_override(part, CT_WORKSHEET)
-            rid = self.add_rel(self.plan.workbook_part, REL_WORKSHEET, part)
-            next_id += 1
-            p = prefix_of(self.wb_root)
-            r_prefix = _prefix_for(self.wb_root.attrs, NS_R)
-            rid_attr = f'{r_prefix}:id="{rid}"' if r_prefix else f'xmlns:r="{NS_R}" r:id="{rid}"'
-            state = ' state="veryHidden"' if sheet.name == REGISTRY_SHEET else ""
-            self.new_sheet_entries.append(
-                b"<"
-                + p
-                + f'sheet name="{escape_attr(sheet.name)}" sheetId="{next_id}"{state} '
-                f"{rid_attr}/>".encode()
+                part = self.pkg.name(part) or part
+                self._drop_dependents(part)  # before naming new parts: names are reused
+            parts.append((sheet, entry, part))
+        for sheet, entry, part in parts:
+            index = (
+                self.sheets.index(entry)
+                if entry
+                else len(self.sheets) + len(self.new_sheet_entries)
             )
+            self.filters[str(index)] = (entry.name if entry else sheet.name, filter_range(sheet))
+            if part is None:
+                if locked:
+                    self.refuse(
+                        f"la structure du classeur est protégée : impossible d'ajouter la "
+                        f"feuille « {sheet.name} » (Révision > Protéger le classeur pour l'ôter)"
+                    )
+                    continue
+                part = self.free_name("xl/worksheets/sheet{}.xml")
+                self.add_override(part, CT_WORKSHEET)
+                rid = self.add_rel(self.plan.workbook_part, REL_WORKSHEET, part)
+                next_id += 1
+                p = prefix_of(self.wb_root)
+                r_prefix = _prefix_for(self.wb_root.attrs, NS_R)
+                rid_attr = (
+                    f'{r_prefix}:id="{rid}"' if r_prefix else f'xmlns:r="{NS_R}" r:id="{rid}"'
+                )
+                state = ' state="veryHidden"' if sheet.name == REGISTRY_SHEET else ""
+                self.new_sheet_entries.append(
+                    b"<"
+                    + p
+                    + f'sheet name="{escape_attr(sheet.name)}" sheetId="{next_id}"{state} '
+                    f"{rid_attr}/>".encode()
+                )
+            drawing_rid = self._plan_charts(sheet, part) if sheet.charts else None
+            self.set_part(part, render_owned_sheet(sheet, styles, drawing_rid))
+            self.plan.owned_parts.add(part)
+
+    def _drop_dependents(self, part: str) -> None:
+        """Remove what an owned sheet's relationships lead to (its drawing, charts, notes…),
+        except a part that something else still refers to, then its relationships."""
+        found: list[str] = []
+        todo = [part]
+        while todo:
+            for rel in self.pkg.rels(todo.pop()):
+                target = rel.part
+                if rel.external or target is None or not self.pkg.has(target):
+                    continue
+                if target != part and target not in found:
+                    found.append(target)
+                    todo.append(target)
+        inside = {part, *found}
+        kept: set[str] = set()
+        for info in self.pkg.infos:
+            source = _rels_source(info.filename)
+            if source is None or source in inside:
+                continue
+            kept |= {r.part for r in self.pkg.rels(source) if r.part in inside}
+        todo = [k for k in kept if k != part]
+        while todo:  # what a kept part refers to is kept too
+            for rel in self.pkg.rels(todo.pop()):
+                if rel.part in inside and rel.part not in kept:
+                    kept.add(rel.part)
+                    todo.append(rel.part)
+        for name in [part, *found]:
+            if name not in kept or name == part:
+                rels = self.pkg.name(rels_name(name))
+                if rels is not None:
+                    self.remove_part(rels)
+                    self.plan.owned_parts.add(rels)
+            if name != part and name not in kept:
+                self.remove_part(name)
+                self.plan.owned_parts.add(name)
+
+    def _plan_charts(self, sheet: OwnedSheet, part: str) -> str:
+        """Drawing and chart parts for an owned sheet's charts; the sheet's drawing r:id."""
+        drawing = self.free_name("xl/drawings/drawing{}.xml")
+        chart_names: list[str] = []
+        n = 1
+        while len(chart_names) < len(sheet.charts):
+            name = f"xl/charts/chart{n}.xml"
+            if not self.exists(name):
+                chart_names.append(name)
+            n += 1
+        rendered = render_charts(sheet, self.config, drawing, chart_names)
+        self.set_part(drawing, rendered.drawing)
+        self.add_override(drawing, CT_DRAWING)
+        self.set_part(rels_name(drawing), rendered.drawing_rels)
+        for name, xml in zip(chart_names, rendered.charts, strict=True):
+            self.set_part(name, xml)
+            self.add_override(name, CT_CHART)
+        rid = "rId1"  # the sheet's only relationship: its relationships part is rewritten
+        sheet_rels = empty_rels().replace(
+            b"</Relationships>",
+            relationship_xml(rid, REL_DRAWING, relative(part, drawing)) + b"</Relationships>",
+        )
+        self.set_part(rels_name(part), sheet_rels)
+        self.plan.owned_parts |= {drawing, rels_name(drawing), rels_name(part), *chart_names}
+        return rid
 
     def _structure_locked(self) -> bool:
         for span in self.wb_kids:
@@ -907,6 +980,7 @@ class _Planner:
             for rel in self.wb_rels.values():
                 if rel.type == REL_CALC_CHAIN and rel.part:
                     self.remove_part(rel.part)
+                    self.plan.owned_parts.add(self.pkg.name(rel.part) or rel.part)
                     self.rels(self.plan.workbook_part).remove_where("Relationship", "Id", rel.id)
         if edits:
             self.set_part(self.plan.workbook_part, splice(data, edits))
@@ -1027,6 +1101,36 @@ def _merge_changes(changes: Iterable[CellChange]) -> list[CellChange]:
             note=change.note if change.note is not None else old.note,
         )
     return list(merged.values())
+
+
+_NUMBER_V = re.compile(rb"<(?:[\w.-]+:)?v>([^<]*)</(?:[\w.-]+:)?v>")
+
+
+def _kept_number(cell: Cell, number: float, value: Value) -> Value:
+    """The cell's own text when it already holds ``number`` to 16 significant digits.
+
+    openpyxl (the template, older versions of the tool) stores numbers with 16 digits: that is
+    the same result, and rewriting it with 17 would be a change of value for nothing.
+    """
+    if cell.formula is not None or cell.attrs.get("t", "n") != "n":
+        return value
+    match = _NUMBER_V.search(cell.bytes())
+    if match is None:
+        return value
+    stored = match.group(1).decode("ascii", "replace").strip()
+    try:
+        same = stored != value.text and float(stored) == float(f"{number:.16g}")
+    except ValueError:
+        return value
+    return Value("n", stored) if same else value
+
+
+def _rels_source(name: str) -> str | None:
+    """``a/_rels/b.xml.rels`` → ``a/b.xml`` (``""`` for the package); None for other names."""
+    folder, base = posixpath.split(name)
+    if posixpath.basename(folder) != "_rels" or not base.endswith(".rels"):
+        return None
+    return posixpath.join(posixpath.dirname(folder), base[: -len(".rels")])
 
 
 def _prefix_for(attrs: dict[str, str], uri: str) -> str | None:

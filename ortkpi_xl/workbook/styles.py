@@ -94,25 +94,23 @@ def solid_fill(p: bytes, rgb: str) -> bytes:
 
 
 @functools.lru_cache(maxsize=1024)
-def is_solid(fill: bytes, rgb: str) -> bool:
+def is_solid(fill: bytes, rgb: str | None) -> bool:
     """Is ``fill`` a solid fill of colour ``rgb`` (6 hex digits)?
 
-    Judged on what shows — a solid pattern whose foreground is that colour — whatever the
-    background colour element says (Excel writes ``indexed="64"``, openpyxl repeats the rgb).
+    Only the pattern and the foreground colour count: a solid fill shows no background, and
+    writers disagree on it (openpyxl repeats the colour, Excel writes ``indexed="64"``), so the
+    tool's colour put by the template writer is still recognised by the patcher.
     """
     if not rgb:
         return False
-    solid = False
-    foreground = None
-    for tag in iter_tags(fill):
-        if tag.kind not in ("start", "empty"):
-            continue
-        if tag.local == b"patternFill":
-            solid = tag.attrs.get("patternType") == "solid"
-        elif tag.local == b"fgColor":
-            foreground = tag.attrs.get("rgb", "").upper()
-    wanted = rgb.upper()
-    return solid and foreground in (wanted, "FF" + wanted)
+    tags = [t for t in canonical(fill) if t[0] == "<"]
+    if len(tags) < 3 or tags[0][1] != b"fill" or tags[1][1] != b"patternFill":
+        return False
+    if dict(tags[1][2]).get("patternType") != "solid":
+        return False
+    colours = [dict(t[2]) for t in tags[2:] if t[1] == b"fgColor"]
+    others = [t for t in tags[2:] if t[1] not in (b"fgColor", b"bgColor")]
+    return not others and len(colours) == 1 and colours[0] == {"rgb": "FF" + rgb.upper()}
 
 
 class Styles:
@@ -230,13 +228,26 @@ class Styles:
         number_format: str | None = None,
         fill: bytes | None = None,
         font_xml: str | None = None,
+        alignment_xml: str | None = None,
         extra: dict[str, str] | None = None,
     ) -> int:
-        """The index of ``xf`` ``base`` with another number format, fill or font."""
+        """The index of ``xf`` ``base`` with another number format, fill, font or alignment."""
         xf = self.xf(base)
         head_end = xf.index(b">") + 1
         head, tail = xf[:head_end], xf[head_end:]
         changes: dict[str, str] = dict(extra or {})
+        if alignment_xml is not None:
+            if head.endswith(b"/>"):  # <xf .../> → <xf ...></xf> to hold the child
+                name = re.match(rb"<([\w.:-]+)", head)
+                assert name is not None
+                head, tail = head[:-2].rstrip() + b">", b"</" + name.group(1) + b">"
+            tail = self._prefixed(alignment_xml) + re.sub(
+                rb"<(?:[\w.-]+:)?alignment\b[^>]*?(?:/>|>.*?</(?:[\w.-]+:)?alignment>)",
+                b"",
+                tail,
+                flags=re.S,
+            )  # alignment is the first child of an xf (before protection and extLst)
+            changes["applyAlignment"] = "1"
         if number_format is not None:
             changes["numFmtId"] = str(self.number_format_id(number_format))
             changes["applyNumberFormat"] = "" if changes["numFmtId"] == "0" else "1"

@@ -6,11 +6,15 @@ tool did not target has the same value, formula, cached result and style (a shar
 rewritten as plain formulas must say the same thing), and everything around the cells is
 unchanged; styles were only appended to; a person's notes and VML shapes are all still there;
 no sheet entry, relationship or content type of the source went missing except those the plan
-removed. Any difference stops the write with a French message and the original untouched.
+removed, and the plan removed only the tool's own parts (an owned sheet's old drawing and charts,
+emptied notes, the calculation chain). Drawings and charts of owned sheets are the tool's; a
+person's are members like any other, compared byte for byte. Any difference stops the write
+with a French message and the original untouched.
 """
 
 from __future__ import annotations
 
+import posixpath
 import re
 import zipfile
 from collections import Counter
@@ -74,6 +78,7 @@ def _verify(source: Package, plan: Plan, written: Path) -> None:
         for name in plan.added:
             if archive.read(name) != plan.parts[name]:
                 raise _Mismatch(f"l'élément {name} n'a pas le contenu prévu")
+    _check_removed_are_owned(plan)
     for name, data in plan.parts.items():
         if name.lower().endswith((".xml", ".rels")):
             try:
@@ -101,6 +106,20 @@ def _verify(source: Package, plan: Plan, written: Path) -> None:
             raise _Mismatch(
                 f"l'élément {name} est illisible après écriture ({exc.reason})"
             ) from None
+
+
+def _check_removed_are_owned(plan: Plan) -> None:
+    """Only the tool's parts may go: an owned sheet's old drawing, charts and notes, emptied
+    note parts of a patched sheet, the calculation chain, and their relationships."""
+    owned = plan.owned_parts | plan.comments_parts | plan.vml_parts | set(plan.sheet_targets)
+    for name in plan.removed:
+        if name in owned:
+            continue
+        folder, base = posixpath.split(name)
+        source = posixpath.join(posixpath.dirname(folder), base.removesuffix(".rels"))
+        if posixpath.basename(folder) == "_rels" and base.endswith(".rels") and source in owned:
+            continue
+        raise _Mismatch(f"l'élément {name}, qui n'appartient pas à l'outil, a été retiré")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from ..config import Config
 from ..errors import WorkbookError
 from .changes import NOTE_AUTHOR, UNSET, CellChange, ChangeSet, ChartSpec, OwnedSheet
 from .marks import REGISTRY_SHEET, Marks
+from .ownedsheet import filter_last_row, header_height
 
 _NOTE_WIDTH, _NOTE_HEIGHT = 320, 110
 
@@ -168,7 +169,9 @@ def write_owned_sheet(wb: Workbook, owned: OwnedSheet, config: Config) -> None:
             header.fill = header_fill
             header.alignment = Alignment(vertical="center", wrap_text=True)
     for header_row in (owned.header_row, *owned.subheader_rows):
-        _fit_height(ws, owned, header_row)
+        height = header_height(owned, header_row)
+        if height is not None:
+            ws.row_dimensions[header_row].height = height
     ws.cell(row=1, column=1).font = Font(bold=True, size=14)
     ws.cell(row=2, column=1).font = bold
     for r in owned.title_rows:
@@ -182,33 +185,11 @@ def write_owned_sheet(wb: Workbook, owned: OwnedSheet, config: Config) -> None:
     for c, w in enumerate(owned.widths, start=1):
         ws.column_dimensions[get_column_letter(c)].width = w
     ws.freeze_panes = ws.cell(row=owned.header_row + 1, column=1)
-    last = owned.header_row
-    while last < len(owned.rows) and any(v is not None for v in owned.rows[last]):
-        last += 1  # the header's table ends at the first empty row
-    if last > owned.header_row:
+    last = filter_last_row(owned)
+    if last is not None:
         ws.auto_filter.ref = f"A{owned.header_row}:{get_column_letter(width)}{last}"
     for spec in owned.charts:
         ws.add_chart(bar_chart(ws, spec, config), spec.anchor)
-
-
-def _fit_height(ws: Worksheet, owned: OwnedSheet, row: int) -> None:
-    """Make a header row tall enough for its wrapped labels (not every reader sizes it)."""
-    if row > len(owned.rows):
-        return
-    lines = 1
-    for c, value in enumerate(owned.rows[row - 1], start=1):
-        if isinstance(value, str) and value:
-            width = owned.widths[c - 1] if c <= len(owned.widths) else 8.43
-            per_line = max(int(width) - 1, 1)
-            words, count, used = value.split(), 1, 0
-            for word in words:
-                if used and used + 1 + len(word) > per_line:
-                    count, used = count + 1, len(word)
-                else:
-                    used += len(word) + (1 if used else 0)
-            lines = max(lines, count)
-    if lines > 1:
-        ws.row_dimensions[row].height = 15 * min(lines, 6)
 
 
 _SERIES_COLOURS = ("1F4E78", "C55A11", "548235", "7F6000", "7030A0")
