@@ -116,7 +116,20 @@ def build_parser() -> argparse.ArgumentParser:
     parser._optionals.title = "options"
     parser._positionals.title = "commandes"
     sub = parser.add_subparsers(dest="commande", metavar="COMMANDE", parser_class=_FrenchParser)
-    for name, (add_arguments, run, help_text) in COMMANDS.items():
+    order = [
+        "modele",
+        "recalculer",
+        "valider",
+        "inserjeunes",
+        "synthese",
+        "publier",
+        "complement",
+        "config",
+        "indicateurs",
+    ]
+    names = sorted(COMMANDS, key=lambda n: (order.index(n) if n in order else len(order), n))
+    for name in names:
+        add_arguments, run, help_text = COMMANDS[name]
         p = sub.add_parser(name, help=help_text, description=help_text)
         p._optionals.title = "options"
         p._positionals.title = "arguments"
