@@ -38,6 +38,7 @@ class Reading:
     text: str | None = None  # the status word, error value or unreadable text, as typed
     note: str = ""  # French: why unreadable, or how the value was interpreted
     interpreted: bool = False  # the number was read from text or converted from points
+    doubtful: bool = False  # a stored number read as points: the cell may show it otherwise
 
     @property
     def usable(self) -> bool:
@@ -206,7 +207,15 @@ class CellReader:
         elif 1 < abs(number) <= 100 and (number > 0 or kind is Kind.POINTS):
             fraction = float(f"{number / 100:.15g}")
             note = f"{shown} lu comme {format_percent_plain(fraction)} (saisi en points)"
-            interpreted = True
+            if not from_text:  # a number stored in a % cell would show 100 times more
+                note += (
+                    f" ; si la cellule est au format pourcentage elle affiche "
+                    f"{format_percent_plain(number)} : saisissez plutôt "
+                    f"{format_percent_plain(fraction)}"
+                )
+            return Reading(
+                State.NUMBER, fraction, note=note, interpreted=True, doubtful=not from_text
+            )
         else:
             return Reading(State.INVALID, text=shown, note=f"taux {shown} hors de 0 à 100 %")
         if not lowest <= fraction <= 1:

@@ -208,6 +208,8 @@ def check_rows(comp: Computation, sheet: str, locate: Locate) -> list[Finding]:
         notes = frame["note"].tolist()
         for row in frame.index[frame["outcome"] == Outcome.PENDING.value].tolist():
             cell = _cell(locate, row, ind.key)
+            if not cell:  # the sheet has no column for it: nothing is shown as pending
+                continue
             add(Finding(Severity.INFO, sheet, cell, "en_attente", f"{_prefix(cell)}{notes[row]}"))
     return findings
 
@@ -236,6 +238,14 @@ def _reading_finding(reading: Reading, key: str, sheet: str, cell: str) -> Findi
             "cellule_en_erreur",
             f"{_prefix(cell)}la cellule contient l'erreur {reading.text} — saisissez "
             "la valeur ou videz la cellule.",
+        )
+    if reading.state is State.NUMBER and reading.doubtful:
+        return Finding(
+            Severity.AVERTISSEMENT,
+            sheet,
+            cell,
+            "taux_en_points",
+            f"{_prefix(cell)}{reading.note} — vérifiez la valeur.",
         )
     if reading.state is State.NUMBER and reading.interpreted:
         return Finding(

@@ -156,8 +156,8 @@ def test_valider_reports_inconsistent_counts_in_french(tmp_path, capsys):
 @pytest.mark.parametrize(
     "content, words",
     [
-        (b"", "classeur Excel"),
-        (b"formation;entrants\nCAP;12\n", "classeur Excel"),
+        (b"", "vide"),
+        (b"formation;entrants\nCAP;12\n", "CSV"),
     ],
 )
 def test_unreadable_files_exit_2_with_a_sentence(tmp_path, capsys, content, words):
@@ -199,3 +199,42 @@ def test_libreoffice_sees_no_error_value_after_recalculer(seed, tmp_path, lo_che
     run = subprocess.run([str(lo_check), str(out)], capture_output=True, text=True, timeout=180)
     assert run.returncode == 0, run.stdout + run.stderr
     assert run.stdout.strip().endswith("0 error cells")
+
+
+def test_the_entry_guard_names_what_the_file_really_is(tmp_path, capsys):
+    fake = tmp_path / "export.xlsx"
+    fake.write_text("formation;entrants\nCAP;12\n", encoding="utf-8")
+    assert main(["valider", str(fake)]) == 2
+    err = capsys.readouterr().err
+    assert "CSV" in err and "BadZipFile" not in err
+
+
+def test_output_must_keep_the_workbook_extension(seed, tmp_path, capsys):
+    assert main(["recalculer", str(seed), "-o", str(tmp_path / "out.csv")]) == 2
+    assert "extension" in capsys.readouterr().err
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_template_into_a_missing_folder_is_a_french_sentence(tmp_path, capsys):
+    assert main(["modele", str(tmp_path / "absent" / "m.xlsx")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("Erreur : ") and "interne" not in err
+
+
+def test_a_rate_stored_as_points_is_a_warning(seed, capsys):
+    wb = load_workbook(seed)
+    wb["Ecole de Travail"][f"S{R0}"] = 1.2  # in a % cell Excel would show 120 %
+    wb.save(seed)
+    main(["valider", str(seed), "--json"])
+    findings = json.loads(capsys.readouterr().out)
+    [f] = [f for f in findings if f["cellule"] == f"S{R0}" and f["regle"] == "taux_en_points"]
+    assert f["gravite"] == "avertissement" and "120" in f["message"]
+
+
+def test_no_pending_finding_without_a_cell(seed, capsys):
+    wb = load_workbook(seed)
+    wb["Ecole de Travail"].delete_cols(20)  # "11 Taux d'insertion global dans le metier"
+    wb.save(seed)
+    main(["valider", str(seed), "--json"])
+    findings = json.loads(capsys.readouterr().out)
+    assert all(f["cellule"] for f in findings if f["regle"] == "en_attente")

@@ -66,4 +66,6 @@ def test_random_changes(corpus, tmp_path, name, batches):
         elif value == "" or value is None:
             assert got in (None, "")
         else:
-            assert got == value, (row, col)
+            # Text that looks like an OOXML escape (``_x0000_``) is written escaped as
+            # ``_x005F_x0000_``, which Excel shows as typed; openpyxl does not unescape it.
+            assert got == value or got.replace("_x005F_", "_") == value, (row, col)

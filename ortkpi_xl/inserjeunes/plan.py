@@ -647,14 +647,13 @@ _SMALL = "petite promotion : indicateur non exigé"
 
 
 def _row_label(row: int, reading: Callable[[int, str], Reading]) -> str:
-    parts = [
-        clean_text(reading(row, key).text or "", 60)
-        for key in ("formation", "promotion")
-        if reading(row, key).text
-    ]
-    if not parts:
-        text = reading(row, "intitule").text
-        parts = [clean_text(text, 60)] if text else []
+    """The programme as staff name it: its code, else its title or RNCP number; the cohort."""
+    name = next(
+        (reading(row, k).text for k in ("formation", "intitule", "rncp") if reading(row, k).text),
+        None,
+    )
+    promotion = reading(row, "promotion").text
+    parts = [clean_text(t, 60) for t in (name, promotion) if t]
     return " ".join(parts) or f"ligne {row + 1} du tableau"
 
 

@@ -117,9 +117,8 @@ def _basis(p: Programme, ind: Indicator, config: Config) -> str:
             return f"Source : {source}" if source else "Source non précisée par le CFA"
         return p.basis(ind.key) or ""
     if result.outcome is Outcome.PENDING:
-        if ind.number == 11:
-            return f"Attendu : {config.inserjeunes.source_indicateur_11}"
-        return "Attendu : InserJeunes, le certificateur ou l'enquête du CFA"
+        # the engine's own explanation, which names the source by level and headcount
+        return result.note or "Chiffre attendu"
     if result.outcome is Outcome.SMALL_COHORT:
         return f"Moins de {config.seuil_petit_effectif} apprentis : non exigé"
     if result.outcome is Outcome.STATUS:

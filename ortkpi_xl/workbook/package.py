@@ -214,6 +214,12 @@ def write_changes(
     from .verify import verify_written
 
     source, target = Path(source), Path(target)
+    if source.suffix.lower() != target.suffix.lower():
+        raise WorkbookError(
+            f"Le classeur écrit doit garder l'extension de « {source.name} » "
+            f"({source.suffix or 'aucune'}) : « {target.name} » ne s'ouvrirait pas dans Excel "
+            "(un classeur à macros ne peut pas s'appeler .xlsx, ni un classeur .csv)."
+        )
     in_place = _same_file(source, target)
     check_workbook_file(source, limits=limits)
     check_can_write(target, replacing=in_place)

@@ -19,6 +19,7 @@ from ..cells import Reading, State
 from ..config import Config
 from ..errors import InputDataError, WorkbookError
 from ..fields import FIELD_BY_KEY
+from ..guard import check_workbook_file
 from .layout import Table, find_tables
 
 OWNED_SHEETS = ("Contrôles", "Synthèse", "xlwings.conf", "ortkpi_etat")
@@ -79,10 +80,10 @@ def _open(path: Path, *, data_only: bool):
         raise WorkbookError(f"Fichier introuvable : {path}.") from None
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
         raise WorkbookError(
-            f"Impossible de lire {path.name} comme un classeur Excel (.xlsx/.xlsm) : "
-            f"{exc.__class__.__name__}. Ouvrez-le dans Excel et enregistrez-le au format "
+            f"Impossible de lire {path.name} comme un classeur Excel (.xlsx/.xlsm) : le fichier "
+            "est abîmé ou d'un autre format. Ouvrez-le dans Excel et enregistrez-le au format "
             "« Classeur Excel (.xlsx) »."
-        ) from None
+        ) from exc
 
 
 def read_workbook(path: str | Path, config: Config, *, require_tables: bool = True) -> WorkbookData:
@@ -92,6 +93,7 @@ def read_workbook(path: str | Path, config: Config, *, require_tables: bool = Tr
     only when the workbook holds formulas (a workbook of plain values is read once).
     """
     path = Path(path)
+    check_workbook_file(path)  # what the file really is, before any parser sees it
     formulas_wb = _open(path, data_only=False)
     sheets: list[SheetData] = []
     try:

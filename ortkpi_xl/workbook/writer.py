@@ -8,12 +8,9 @@ itself. The file is written to a temporary file in the target folder and moved i
 
 from __future__ import annotations
 
-import os
-import tempfile
-import warnings
 from pathlib import Path
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.axis import ChartLines
 from openpyxl.chart.label import DataLabelList
@@ -27,7 +24,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.xml.functions import fromstring, tostring
 
 from ..config import Config
-from ..errors import WorkbookError
+from ..guard import check_can_write
+from .atomic import replace_atomically
 from .changes import NOTE_AUTHOR, UNSET, CellChange, ChangeSet, ChartSpec, OwnedSheet
 from .marks import REGISTRY_SHEET, Marks
 from .ownedsheet import filter_last_row, header_height
@@ -246,31 +244,7 @@ def bar_chart(ws: Worksheet, spec: ChartSpec, config: Config) -> BarChart:
 
 
 def save_atomically(wb: Workbook, target: Path) -> None:
-    """Save next to ``target`` then move into place: the old file stays whole until the end."""
+    """Save through the one atomic-replace routine (same checks, fsync and file mode)."""
     target = Path(target)
-    handle, tmp_name = tempfile.mkstemp(
-        prefix=f".{target.stem}.", suffix=target.suffix, dir=target.parent
-    )
-    os.close(handle)
-    try:
-        wb.save(tmp_name)
-        os.replace(tmp_name, target)
-    except PermissionError:
-        raise WorkbookError(
-            f"Impossible d'écrire {target.name} : le fichier est ouvert dans Excel ou en "
-            "lecture seule. Fermez-le et relancez."
-        ) from None
-    finally:
-        if os.path.exists(tmp_name):
-            os.unlink(tmp_name)
-
-
-def write_changes(source: Path, target: Path, changes: ChangeSet, config: Config) -> None:
-    """Load ``source``, apply ``changes``, save to ``target`` atomically."""
-    source, target = Path(source), Path(target)
-    keep_vba = source.suffix.lower() in (".xlsm", ".xltm")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        wb = load_workbook(source, keep_vba=keep_vba)
-    apply_changes(wb, changes, config)
-    save_atomically(wb, target)
+    check_can_write(target, replacing=target.exists())
+    replace_atomically(target, lambda tmp: wb.save(tmp), lambda tmp: None, backup_suffix=None)
