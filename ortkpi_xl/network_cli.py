@@ -108,6 +108,13 @@ def _run_synthese(args: argparse.Namespace) -> int:
             "Erreur : le classeur du réseau s'enregistre en .xlsx (reseau.xlsx).", file=sys.stderr
         )
         return EXIT_FAILURE
+    if any(Path(c).resolve() == target.resolve() for c in args.classeurs):
+        print(
+            f"Erreur : « {target.name} » est à la fois un classeur à rassembler et la sortie : "
+            "choisissez un autre nom pour le classeur du réseau.",
+            file=sys.stderr,
+        )
+        return EXIT_FAILURE
     paths = workbook_paths(args.classeurs, exclude=[target])
     missing = [p for p in paths if not p.exists()]
     if not paths or len(missing) == len(paths):

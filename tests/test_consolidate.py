@@ -167,3 +167,16 @@ def test_progress_bar_on_a_terminal_redraws_one_line():
     assert text.count("\r") == 3 and text.endswith("\n")
     assert "█████░░░░░  50 % (2/4) lecture de marseille.xlsx" in text
     assert "100 % (4/4) lu, écriture du classeur du réseau…" in text
+
+
+def test_output_that_is_also_an_input_is_refused(tmp_path, capsys):
+    import shutil
+
+    from ortkpi_xl.cli import main
+
+    path = tmp_path / "reseau.xlsx"
+    shutil.copy(Path(__file__).resolve().parent.parent / "workbook_template.xlsx", path)
+    before = path.read_bytes()
+    assert main(["synthese", str(path), "-o", str(path)]) == 2
+    assert "à la fois" in capsys.readouterr().err
+    assert path.read_bytes() == before
