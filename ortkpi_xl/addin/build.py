@@ -327,6 +327,21 @@ def build_addin(sources: AddinSources | None = None) -> bytes:
     return _package(_vba_project(sources), sources)
 
 
+def replace_file(target: Path, data: bytes, locked: str) -> None:
+    """Write ``data`` beside ``target`` then move it into place; ``locked``: the French
+    sentence when Excel (or the file system) holds the target."""
+    temporary = target.with_name(f".{target.name}.tmp")
+    try:
+        temporary.write_bytes(data)
+        os.replace(temporary, target)
+    except PermissionError as exc:
+        temporary.unlink(missing_ok=True)
+        raise AddinError(locked) from exc
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        raise AddinError(f"Impossible d'écrire {target} : {exc.strerror or exc}.") from exc
+
+
 def write_addin(path: str | os.PathLike[str], data: bytes | None = None) -> Path:
     """Write the add-in to ``path`` (``.xlam``) in one step: never a half-written file."""
     target = Path(path)
@@ -341,17 +356,10 @@ def write_addin(path: str | os.PathLike[str], data: bytes | None = None) -> Path
             "un autre emplacement avec -o."
         )
     data = build_addin() if data is None else data
-    temporary = target.with_name(f".{target.name}.tmp")
-    try:
-        temporary.write_bytes(data)
-        os.replace(temporary, target)
-    except PermissionError as exc:
-        temporary.unlink(missing_ok=True)
-        raise AddinError(
-            f"Impossible d'écrire {target} : le fichier est ouvert dans Excel ou "
-            "protégé en écriture. Fermez Excel, puis relancez la commande."
-        ) from exc
-    except OSError as exc:
-        temporary.unlink(missing_ok=True)
-        raise AddinError(f"Impossible d'écrire {target} : {exc.strerror or exc}.") from exc
+    replace_file(
+        target,
+        data,
+        f"Impossible d'écrire {target} : le fichier est ouvert dans Excel ou protégé en "
+        "écriture. Fermez Excel, puis relancez la commande.",
+    )
     return target

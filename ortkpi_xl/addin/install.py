@@ -26,7 +26,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .build import ADDIN_NAME, PROJECT_NAME
+from .build import ADDIN_NAME, PROJECT_NAME, replace_file
 from .errors import AddinError
 
 MAC_STARTUP = (
@@ -124,20 +124,13 @@ def _write_setting(path: Path, key: str, value: str, kind: str) -> None:
 
 def _copy(data: bytes, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.tmp")
-    try:
-        temporary.write_bytes(data)
-        os.replace(temporary, target)
-    except PermissionError as exc:
-        temporary.unlink(missing_ok=True)
-        raise AddinError(
-            f"Impossible de remplacer {target} : Excel est sans doute ouvert et "
-            "utilise le complément. Fermez toutes les fenêtres Excel, puis "
-            "relancez « ortkpi-xl complement --installer »."
-        ) from exc
-    except OSError as exc:
-        temporary.unlink(missing_ok=True)
-        raise AddinError(f"Impossible d'écrire {target} : {exc.strerror or exc}.") from exc
+    replace_file(
+        target,
+        data,
+        f"Impossible de remplacer {target} : Excel est sans doute ouvert et utilise le "
+        "complément. Fermez toutes les fenêtres Excel, puis relancez « ortkpi-xl complement "
+        "--installer ».",
+    )
 
 
 def install_addin(
