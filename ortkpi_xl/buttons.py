@@ -15,7 +15,6 @@ import os
 from pathlib import Path
 
 from .config import Config, default_config, load_config
-from .engine import Outcome
 from .errors import InputDataError, OrtkpiError
 from .excel import apply_book, read_book
 from .findings import Severity, count_by_severity, ready_for_submission
@@ -99,7 +98,7 @@ def _recalculer(book) -> str:
     result = recalculate(data, config)
     apply_book(book, result.changes, registry, config)
     counts = count_by_severity(result.findings)
-    pending = result.count(Outcome.PENDING, ("va", "insertion_emploi", "insertion_metier"))
+    pending = result.pending
     message = (
         f"Indicateurs recalculés : {result.rows} ligne(s) sur {len(result.sheets)} feuille(s). "
         f"{pending} chiffre(s) en attente (jaune). Contrôles : {counts[Severity.ERREUR]} "

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 from .cells import CellReader, Reading, State
 from .engine import Computation, Outcome
-from .fields import FIELD_BY_KEY, FIELDS, Kind
+from .fields import FIELD_BY_KEY, FIELDS, REQUIRED_COUNT_KEYS, Kind, programme_name
 from .findings import Finding, Severity
 from .formatting import format_mark, format_number, format_percent, format_signed_percent
 from .indicators import INDICATORS, Rule
@@ -78,7 +78,6 @@ _ORDER_RULES = (
 )
 
 
-_COUNTS = ("entrants", "presentes", "interruptions", "ruptures", "reussis", "poursuivants")
 _COUNT_NOUNS = {
     "entrants": "entrants",
     "presentes": "présentés",
@@ -146,10 +145,12 @@ def check_rows(comp: Computation, sheet: str, locate: Locate) -> list[Finding]:
 
     # 3. counts not typed yet: the rates that need them stay NC
     for row in range(comp.rows):
-        missing = [k for k in _COUNTS if k in comp.readings and comp.reading(row, k).missing]
+        missing = [
+            k for k in REQUIRED_COUNT_KEYS if k in comp.readings and comp.reading(row, k).missing
+        ]
         if missing:
             cell = _cell(locate, row, missing[0])
-            name = comp.reading(row, "formation").text or comp.reading(row, "intitule").text
+            name = programme_name(lambda key, row=row: comp.reading(row, key).text)
             what = ", ".join(_COUNT_NOUNS[k] for k in missing)
             add(
                 Finding(

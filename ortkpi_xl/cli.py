@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from . import __version__
-from .config import default_config_text, load_config
+from .config import Config, default_config_text, load_config
 from .errors import OrtkpiError
 from .indicators import INDICATORS
 
@@ -40,6 +40,20 @@ _ARGPARSE_FR = (
     ("expected one argument", "une valeur est attendue"),
     ("argument ", "argument "),
 )
+
+
+def config_option(parser: argparse.ArgumentParser) -> None:
+    """The ``--config`` option every workbook command takes."""
+    parser.add_argument(
+        "--config",
+        metavar="FICHIER",
+        help="fichier de réglages (config.yaml) ; sinon les réglages par défaut",
+    )
+
+
+def config_of(args: argparse.Namespace) -> Config:
+    """The settings named by ``--config``, else the packaged defaults."""
+    return load_config(args.config)
 
 
 class _FrenchFormatter(argparse.HelpFormatter):

@@ -25,11 +25,11 @@ from openpyxl import Workbook
 
 from .config import Config
 from .errors import InputDataError, OrtkpiError
-from .fields import FIELD_BY_KEY, FIELDS, Kind
+from .fields import COUNT_KEYS, FIELD_BY_KEY, FIELDS, Kind
 from .findings import Finding, Severity, count_by_severity
 from .formatting import format_number
 from .normalize import label_key
-from .synthesis import COUNT_KEYS, Programme, Synthesis, programme_key
+from .synthesis import Programme, Synthesis, programme_key
 from .workbook.changes import OwnedSheet
 from .workbook.reader import WorkbookData, read_workbook
 from .workbook.recalc import compute_tables, recalculate, synthesis_of, validate

@@ -6,6 +6,7 @@ exact header text of the template; the reader also accepts the aliases of the co
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
@@ -76,3 +77,11 @@ FIELDS: tuple[Field, ...] = (
 
 FIELD_BY_KEY: dict[str, Field] = {f.key: f for f in FIELDS}
 IDENTIFICATION = ("formation", "intitule", "promotion", "rncp")
+COUNT_KEYS = tuple(f.key for f in FIELDS if f.kind is Kind.COUNT)
+REQUIRED_COUNT_KEYS = tuple(f.key for f in FIELDS if f.kind is Kind.COUNT and f.required)
+
+
+def programme_name(text: Callable[[str], str | None]) -> str | None:
+    """What staff call a programme row: its code, else its title, else its RNCP number."""
+    rncp = text("rncp")
+    return text("formation") or text("intitule") or (f"RNCP {rncp}" if rncp else None)

@@ -170,3 +170,4 @@ INDICATORS: tuple[Indicator, ...] = (
 
 INDICATOR_BY_NUMBER: dict[int, Indicator] = {i.number: i for i in INDICATORS}
 INDICATOR_BY_KEY: dict[str, Indicator] = {i.key: i for i in INDICATORS}
+EXTERNAL_KEYS = tuple(i.key for i in INDICATORS if i.external)  # 9, 10, 11: may be pending

@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from .cli import EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK, register
-from .config import Config, load_config
+from .cli import EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK, config_of, config_option, register
+from .config import Config
 from .consolidate import consolidate, workbook_paths
 from .errors import InputDataError
 from .findings import Severity
@@ -18,18 +18,6 @@ from .publish import publish
 from .synthesis import Summary
 from .workbook.reader import read_workbook
 from .workbook.recalc import compute_tables, recalculate, synthesis_of
-
-
-def _config(args: argparse.Namespace) -> Config:
-    return load_config(args.config)
-
-
-def _config_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--config",
-        metavar="FICHIER",
-        help="fichier de réglages (config.yaml) ; sinon les réglages par défaut",
-    )
 
 
 class ProgressBar:
@@ -96,12 +84,12 @@ def _synthese_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="écrit le bilan en JSON (classeurs, sites repris, problèmes)",
     )
-    _config_option(parser)
+    config_option(parser)
     parser.epilog = "Exemple : ortkpi-xl synthese classeurs-des-sites/ -o reseau.xlsx"
 
 
 def _run_synthese(args: argparse.Namespace) -> int:
-    config = _config(args)
+    config = config_of(args)
     target = Path(args.sortie)
     if target.suffix.lower() != ".xlsx":
         print(
@@ -200,12 +188,12 @@ def _publier_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="publie même si la validation trouve des erreurs (déconseillé)",
     )
-    _config_option(parser)
+    config_option(parser)
     parser.epilog = "Exemple : ortkpi-xl publier indicateurs.xlsx -o site-web/indicateurs"
 
 
 def _run_publier(args: argparse.Namespace) -> int:
-    config = _config(args)
+    config = config_of(args)
     source = Path(args.classeur)
     book = read_workbook(source, config)
     _, findings = recalculate(book, config)  # the figures as Recalculer computes them now

@@ -33,21 +33,12 @@ from enum import Enum
 from .cells import Reading, State
 from .config import Config
 from .engine import Computation, Outcome, Result
+from .fields import COUNT_KEYS, programme_name
 from .findings import Finding, Severity
 from .formatting import format_mark, format_number, format_percent, format_signed_percent
-from .indicators import INDICATOR_BY_KEY, INDICATORS, Indicator, Rule
+from .indicators import EXTERNAL_KEYS, INDICATOR_BY_KEY, INDICATORS, Indicator, Rule
 from .normalize import label_key
 
-COUNT_KEYS = (
-    "entrants",
-    "presentes",
-    "interruptions",
-    "ruptures",
-    "reussis",
-    "repondants",
-    "poursuivants",
-)
-EXTERNAL_KEYS = ("va", "insertion_emploi", "insertion_metier")
 NETWORK_NAME = "Réseau ORT"
 
 
@@ -185,7 +176,8 @@ class Programme:
     @property
     def label(self) -> str:
         """What the programme is called: its code, else its title, else its RNCP number."""
-        return self.formation or self.intitule or (f"RNCP {self.rncp}" if self.rncp else "?")
+        fields = {"formation": self.formation, "intitule": self.intitule, "rncp": self.rncp}
+        return programme_name(fields.get) or "?"
 
     @property
     def has_data(self) -> bool:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..cli import EXIT_OK, register
-from ..config import load_config
+from ..cli import EXIT_OK, config_of, config_option, register
 from ..workbook.package import write_changes
 from ..workbook.reader import read_workbook
 from .apply import import_figures
@@ -33,11 +32,11 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="remplace aussi les chiffres déjà saisis (jamais sans cette option)",
     )
-    parser.add_argument("--config", metavar="FICHIER", help="fichier de réglages (config.yaml)")
+    config_option(parser)
 
 
 def _run(args: argparse.Namespace) -> int:
-    config = load_config(args.config)
+    config = config_of(args)
     data = read_files([Path(p) for p in args.fichiers])  # nothing is written if this fails
     source = Path(args.classeur)
     target = Path(args.sortie) if args.sortie else source

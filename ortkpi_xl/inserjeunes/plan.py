@@ -35,7 +35,7 @@ from ..cells import CellReader, Reading, State
 from ..config import Config, Site, default_config
 from ..engine import compute
 from ..errors import ConfigError
-from ..fields import Kind
+from ..fields import Kind, programme_name
 from ..findings import Severity
 from ..formatting import excel_round, format_number, format_percent
 from ..normalize import clean_spaces, fold, label_key
@@ -648,10 +648,7 @@ _SMALL = "petite promotion : indicateur non exigé"
 
 def _row_label(row: int, reading: Callable[[int, str], Reading]) -> str:
     """The programme as staff name it: its code, else its title or RNCP number; the cohort."""
-    name = next(
-        (reading(row, k).text for k in ("formation", "intitule", "rncp") if reading(row, k).text),
-        None,
-    )
+    name = programme_name(lambda key: reading(row, key).text)
     promotion = reading(row, "promotion").text
     parts = [clean_text(t, 60) for t in (name, promotion) if t]
     return " ".join(parts) or f"ligne {row + 1} du tableau"

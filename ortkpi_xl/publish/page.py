@@ -17,7 +17,7 @@ from html import escape
 from ..config import Config
 from ..engine import Outcome, Result
 from ..formatting import format_number, format_percent
-from ..indicators import INDICATOR_BY_KEY, INDICATORS, Indicator, Rule
+from ..indicators import EXTERNAL_KEYS, INDICATOR_BY_KEY, INDICATORS, Indicator, Rule
 from ..synthesis import METHOD_NOTES, Method, Programme, Summary, figure_text, result_text
 from .charts import Bar, bar_chart
 from .style import CSS
@@ -279,7 +279,7 @@ def _words(config: Config, statuses: Iterable[str]) -> str:
 def _sources(site: str, programmes: list[Programme], config: Config) -> str:
     rows = []
     for p in programmes:
-        for key in ("va", "insertion_emploi", "insertion_metier"):
+        for key in EXTERNAL_KEYS:
             result = p.results[key]
             if result.outcome is not Outcome.VALUE:
                 continue

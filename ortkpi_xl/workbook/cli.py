@@ -8,9 +8,7 @@ import sys
 from itertools import groupby
 from pathlib import Path
 
-from ..cli import EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK, register
-from ..config import Config, load_config
-from ..engine import Outcome
+from ..cli import EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK, config_of, config_option, register
 from ..findings import Finding, Severity, count_by_severity, ready_for_submission
 from .package import write_changes
 from .reader import read_workbook
@@ -18,22 +16,10 @@ from .recalc import recalculate, validate
 from .template import write_template
 
 
-def _config(args: argparse.Namespace) -> Config:
-    return load_config(args.config)
-
-
-def _config_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--config",
-        metavar="FICHIER",
-        help="fichier de réglages (config.yaml) ; sinon les réglages par défaut",
-    )
-
-
 # -- modele -------------------------------------------------------------------------------------
 def _modele_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("sortie", metavar="SORTIE", help="classeur à créer (.xlsx)")
-    _config_option(parser)
+    config_option(parser)
 
 
 def _run_modele(args: argparse.Namespace) -> int:
@@ -44,7 +30,7 @@ def _run_modele(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_FAILURE
-    write_template(target, _config(args))
+    write_template(target, config_of(args))
     print(f"Modèle écrit : {target}")
     return EXIT_OK
 
@@ -66,18 +52,18 @@ def _recalculer_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="SORTIE",
         help="classeur à écrire ; sans cette option, CLASSEUR est remplacé",
     )
-    _config_option(parser)
+    config_option(parser)
 
 
 def _run_recalculer(args: argparse.Namespace) -> int:
-    config = _config(args)
+    config = config_of(args)
     source = Path(args.classeur)
     target = Path(args.sortie) if args.sortie else source
     book = read_workbook(source, config)
     result = recalculate(book, config)
     report = write_changes(source, target, result.changes, config)
     counts = count_by_severity(result.findings)
-    pending = result.count(Outcome.PENDING, ("va", "insertion_emploi", "insertion_metier"))
+    pending = result.pending
     print(
         f"Recalculé : {len(result.sheets)} feuille(s) de site ({', '.join(result.sheets)}), "
         f"{result.rows} ligne(s) de formation."
@@ -118,7 +104,7 @@ def _valider_arguments(parser: argparse.ArgumentParser) -> None:
         default="info",
         help="n'affiche que les constats de cette gravité ou plus graves",
     )
-    _config_option(parser)
+    config_option(parser)
 
 
 _RANK = {Severity.ERREUR: 0, Severity.AVERTISSEMENT: 1, Severity.INFO: 2}
@@ -150,7 +136,7 @@ def format_findings(findings: list[Finding], name: str) -> str:
 
 
 def _run_valider(args: argparse.Namespace) -> int:
-    config = _config(args)
+    config = config_of(args)
     findings = validate(read_workbook(Path(args.classeur), config), config)
     limit = _RANK[Severity(args.gravite)]
     shown = [f for f in findings if _RANK[f.gravite] <= limit]

@@ -16,7 +16,7 @@ from ..config import Config
 from ..engine import Computation, Outcome, compute
 from ..fields import FIELD_BY_KEY
 from ..findings import Finding, Severity, count_by_severity, ready_for_submission, sort_key
-from ..indicators import INDICATORS, Indicator
+from ..indicators import EXTERNAL_KEYS, INDICATORS, Indicator
 from ..synthesis import SiteTable, Synthesis, summarize
 from .changes import UNSET, CellChange, ChangeSet, OwnedSheet
 from .layout import Table
@@ -160,6 +160,11 @@ class Recalculation:
     @property
     def sheets(self) -> list[str]:
         return sorted({r.sheet.name for r in self.results})
+
+    @property
+    def pending(self) -> int:
+        """Cells of indicators 9–11 still waiting for a figure (shown in yellow)."""
+        return self.count(Outcome.PENDING, EXTERNAL_KEYS)
 
     def count(self, outcome: Outcome, keys: tuple[str, ...]) -> int:
         return sum(
