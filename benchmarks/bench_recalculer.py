@@ -20,9 +20,9 @@ from openpyxl import Workbook, load_workbook
 
 from ortkpi_xl.config import default_config
 from ortkpi_xl.fields import FIELDS
-from ortkpi_xl.workbook.package import write_changes
 from ortkpi_xl.workbook.reader import read_workbook
 from ortkpi_xl.workbook.recalc import recalculate
+from ortkpi_xl.xlsx.package import write_changes
 
 
 def make_workbook(path: Path, rows: int, seed: int = 7) -> None:
@@ -36,13 +36,21 @@ def make_workbook(path: Path, rows: int, seed: int = 7) -> None:
         entrants = rng.randint(0, 40)
         presentes = rng.randint(0, entrants)
         interruptions = rng.randint(0, entrants - presentes)
-        values = dict(formation=f"F{i}", intitule=f"Formation {i}", promotion="2023 - 2025",
-                      niveau=rng.choice([3, 4, 5, 6]), entrants=entrants, presentes=presentes,
-                      interruptions=interruptions, ruptures=rng.randint(0, interruptions),
-                      reussis=rng.randint(0, presentes), poursuivants=rng.randint(0, presentes),
-                      sat_stagiaire=round(rng.uniform(2, 5), 1),
-                      insertion_emploi=rng.choice([None, round(rng.random(), 3)]),
-                      insertion_reference=rng.choice([None, round(rng.random(), 3)]))
+        values = dict(
+            formation=f"F{i}",
+            intitule=f"Formation {i}",
+            promotion="2023 - 2025",
+            niveau=rng.choice([3, 4, 5, 6]),
+            entrants=entrants,
+            presentes=presentes,
+            interruptions=interruptions,
+            ruptures=rng.randint(0, interruptions),
+            reussis=rng.randint(0, presentes),
+            poursuivants=rng.randint(0, presentes),
+            sat_stagiaire=round(rng.uniform(2, 5), 1),
+            insertion_emploi=rng.choice([None, round(rng.random(), 3)]),
+            insertion_reference=rng.choice([None, round(rng.random(), 3)]),
+        )
         ws.append([values.get(k) for k in keys])
     wb.save(path)
 
@@ -75,8 +83,10 @@ def main() -> None:
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="bench-ortkpi-"))
     try:
-        print(f"{'lignes':>7} {'openpyxl charger+enregistrer':>29} {'recalculer':>11} "
-              f"{'ratio':>6}   détail (meilleur essai)")
+        print(
+            f"{'lignes':>7} {'openpyxl charger+enregistrer':>29} {'recalculer':>11} "
+            f"{'ratio':>6}   détail (meilleur essai)"
+        )
         for rows in args.rows:
             src = tmp / f"w{rows}.xlsx"
             make_workbook(src, rows)
@@ -87,8 +97,10 @@ def main() -> None:
             best_floor = min(floors)
             best_total, parts = min(runs, key=lambda r: r[0])
             detail = ", ".join(f"{k} {v:.2f} s" for k, v in parts.items())
-            print(f"{rows:>7} {best_floor:>27.2f} s {best_total:>9.2f} s "
-                  f"{best_total / best_floor:>6.2f}   {detail}")
+            print(
+                f"{rows:>7} {best_floor:>27.2f} s {best_total:>9.2f} s "
+                f"{best_total / best_floor:>6.2f}   {detail}"
+            )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from ortkpi_xl.config import default_config  # noqa: E402
 from ortkpi_xl.fields import FIELDS  # noqa: E402
 from ortkpi_xl.workbook.changes import CellChange, ChangeSet  # noqa: E402
-from ortkpi_xl.workbook.package import write_changes  # noqa: E402
+from ortkpi_xl.xlsx.package import write_changes  # noqa: E402
 
 SHEET = "Ecole de Travail"
 COMPUTED = [i + 1 for i, f in enumerate(FIELDS) if f.computed]

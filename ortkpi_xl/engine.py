@@ -33,6 +33,10 @@ class Outcome(str, Enum):
     SMALL_COHORT = "petit_effectif"
     PENDING = "en_attente"  # expected from InserJeunes, the certificateur or the survey
     EMPTY = "vide"  # an optional figure nobody gave (survey marks): nothing to show
+    # A figure a person typed in the indicator's own cell, kept because no counts are behind
+    # it (a "taux saisi sans effectifs"): shown as typed, never pooled, published with
+    # "effectifs non fournis". ``value`` holds the number, ``note`` says so.
+    TYPED = "saisi"
 
 
 @dataclass(frozen=True)
@@ -65,7 +69,7 @@ class Computation:
         outcome = Outcome(outcomes[row])
         return Result(
             outcome,
-            float(values[row]) if outcome is Outcome.VALUE else None,
+            float(values[row]) if outcome in (Outcome.VALUE, Outcome.TYPED) else None,
             texts[row],
             notes[row],
         )
@@ -77,6 +81,10 @@ class Computation:
             frame = self.outcomes[key]
             cache[key] = tuple(frame[c].tolist() for c in ("value", "outcome", "text", "note"))
         return cache[key]
+
+    def results(self, key: str) -> list[Result]:
+        """Every row's result for one indicator, in row order."""
+        return [self.result(row, key) for row in range(self.rows)]
 
     def reading(self, row: int, key: str) -> Reading:
         column = self.readings.get(key)

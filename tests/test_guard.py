@@ -12,7 +12,7 @@ from openpyxl.utils import get_column_letter
 
 from ortkpi_xl.errors import WorkbookError
 from ortkpi_xl.fields import FIELDS
-from ortkpi_xl.guard import Limits, check_can_write, check_workbook_file, holder_of
+from ortkpi_xl.xlsx.guard import Limits, check_can_write, check_workbook_file, holder_of
 
 SHEET = "xl/worksheets/sheet1.xml"
 

@@ -22,8 +22,8 @@ from corpus.changes import computed_changes
 
 from ortkpi_xl.config import default_config
 from ortkpi_xl.workbook.changes import ChangeSet, ChartSpec, OwnedSheet
-from ortkpi_xl.workbook.package import Plan, write_changes
-from ortkpi_xl.workbook.verify import _check_removed_are_owned, _Mismatch
+from ortkpi_xl.xlsx.package import Plan, write_changes
+from ortkpi_xl.xlsx.verify import _check_removed_are_owned, _Mismatch
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*(extension|default style).*:UserWarning")
 OWNED = "Synthèse"

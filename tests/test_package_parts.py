@@ -7,8 +7,8 @@ import zipfile
 
 import pytest
 
-from ortkpi_xl.workbook.opc import ChildEditor, Package, relative, rels_name, resolve
-from ortkpi_xl.workbook.xmlscan import (
+from ortkpi_xl.xlsx.opc import ChildEditor, Package, relative, rels_name, resolve
+from ortkpi_xl.xlsx.xmlscan import (
     XmlProblem,
     check_part,
     check_well_formed,
@@ -19,7 +19,7 @@ from ortkpi_xl.workbook.xmlscan import (
     set_attr,
     splice,
 )
-from ortkpi_xl.workbook.zipio import ZipWriter
+from ortkpi_xl.xlsx.zipio import ZipWriter
 
 LAUGHS = (
     b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'

@@ -24,7 +24,7 @@ from corpus.changes import NOTE, WAITING, computed_changes, target_cells, undo_c
 from ortkpi_xl.config import default_config
 from ortkpi_xl.workbook.changes import NOTE_AUTHOR, UNSET
 from ortkpi_xl.workbook.marks import HEADER
-from ortkpi_xl.workbook.package import write_changes
+from ortkpi_xl.xlsx.package import write_changes
 
 NAMES = list(BUILDERS)
 # openpyxl (the oracle) warns about the extensions it cannot read: they are the point here.

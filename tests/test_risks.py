@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from risks import openpyxl_losses, refuse_openpyxl_save
 
 from ortkpi_xl.errors import WorkbookError
-from ortkpi_xl.workbook.risks import openpyxl_losses, refuse_openpyxl_save
 
 CACHE = "les résultats calculés des formules (cellules vides hors Excel)"
 

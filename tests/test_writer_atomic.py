@@ -18,10 +18,10 @@ from corpus.hostile import excel_owner_file
 
 from ortkpi_xl.config import default_config
 from ortkpi_xl.errors import WorkbookError
-from ortkpi_xl.guard import check_workbook_file
-from ortkpi_xl.workbook import atomic
+from ortkpi_xl.xlsx import atomic
 from ortkpi_xl.workbook.changes import CellChange, ChangeSet
-from ortkpi_xl.workbook.package import write_changes
+from ortkpi_xl.xlsx.guard import check_workbook_file
+from ortkpi_xl.xlsx.package import write_changes
 
 ROOT = Path(__file__).resolve().parent.parent
 RATES = [COL[k] for k in ("presentation", "interruption", "rupture", "obtention", "poursuite")]
@@ -89,7 +89,7 @@ def test_excel_lock_at_the_last_moment(corpus, tmp_path, monkeypatch):
 
 
 def test_a_failed_verification_writes_nothing(corpus, tmp_path, monkeypatch):
-    from ortkpi_xl.workbook import verify
+    from ortkpi_xl.xlsx import verify
 
     path = copy(corpus["plain"], tmp_path)
     original = path.read_bytes()
@@ -118,7 +118,7 @@ import sys
 sys.path[:0] = [{root!r}, {tests!r}]
 from pathlib import Path
 from ortkpi_xl.config import default_config
-from ortkpi_xl.workbook.package import write_changes
+from ortkpi_xl.xlsx.package import write_changes
 from test_writer_atomic import big_changes
 config = default_config()
 changes = big_changes()

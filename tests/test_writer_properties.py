@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from ortkpi_xl.config import default_config
 from ortkpi_xl.workbook.changes import UNSET, CellChange, ChangeSet
-from ortkpi_xl.workbook.package import write_changes
+from ortkpi_xl.xlsx.package import write_changes
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*(extension|default style).*:UserWarning")
 

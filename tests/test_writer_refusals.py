@@ -12,7 +12,7 @@ from corpus.hostile import patched
 from ortkpi_xl.config import default_config
 from ortkpi_xl.errors import WorkbookError
 from ortkpi_xl.workbook.changes import CellChange, ChangeSet, OwnedSheet
-from ortkpi_xl.workbook.package import write_changes
+from ortkpi_xl.xlsx.package import write_changes
 
 
 def refusal(source, changes, tmp_path) -> str:

@@ -6,8 +6,8 @@ import argparse
 from pathlib import Path
 
 from ..cli import EXIT_OK, config_of, config_option, register
-from ..workbook.package import write_changes
 from ..workbook.reader import read_workbook
+from ..xlsx.package import write_changes
 from .apply import import_figures
 from .reading import read_files
 from .report import format_report

@@ -80,10 +80,34 @@ class OwnedSheet:
     subheader_rows: tuple[int, ...] = ()  # other table headers, styled like header_row
 
 
+@dataclass(frozen=True)
+class PendingRule:
+    """The tool's conditional format on one sheet: the cells awaiting a figure turn yellow.
+
+    One rule per sheet covers every column whose figure may be awaited (9, 10, 11 and the
+    certificateur's reference). A cell inside ``ranges`` is yellow (``colour``) while it shows
+    ``word`` ("En attente"); the yellow goes the moment a person types the figure, before any
+    Recalculer, and the cell's own fill is never changed. A writer replaces the tool's
+    previous rule on the sheet (the registry of marks records it) and never touches a
+    person's rules. ``ranges`` empty: the tool's rule is removed.
+    """
+
+    ranges: tuple[str, ...]  # A1 ranges, e.g. ("V5:X40", "Z5:Z40"); the first cell anchors
+    word: str  # the "awaited" word the cells show
+    colour: str  # RGB hex, e.g. "FFFF00"
+
+    @property
+    def formula(self) -> str:
+        """The rule's formula, relative to the first cell of the first range (no "=")."""
+        anchor = self.ranges[0].split(":")[0] if self.ranges else "A1"
+        return f'{anchor}="{self.word.replace(chr(34), chr(34) * 2)}"'
+
+
 @dataclass
 class ChangeSet:
     cells: dict[str, list[CellChange]] = field(default_factory=dict)  # sheet name → changes
     owned_sheets: list[OwnedSheet] = field(default_factory=list)
+    pending_rules: dict[str, PendingRule] = field(default_factory=dict)  # sheet → rule
 
     def add(self, sheet: str, change: CellChange) -> None:
         self.cells.setdefault(sheet, []).append(change)

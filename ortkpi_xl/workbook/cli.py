@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..cli import EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK, config_of, config_option, register
 from ..findings import Finding, Severity, count_by_severity, ready_for_submission
-from .package import write_changes
+from ..xlsx.package import write_changes
 from .reader import read_workbook
 from .recalc import recalculate, validate
 from .template import write_template

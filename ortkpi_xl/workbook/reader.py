@@ -19,7 +19,7 @@ from ..cells import Reading, State
 from ..config import Config
 from ..errors import InputDataError, WorkbookError
 from ..fields import FIELD_BY_KEY
-from ..guard import check_workbook_file
+from ..xlsx.guard import check_workbook_file
 from .layout import Table, find_tables
 
 OWNED_SHEETS = ("Contrôles", "Synthèse", "xlwings.conf", "ortkpi_etat")

@@ -24,11 +24,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.xml.functions import fromstring, tostring
 
 from ..config import Config
-from ..guard import check_can_write
-from .atomic import replace_atomically
+from ..xlsx.atomic import replace_atomically
+from ..xlsx.guard import check_can_write
+from ..xlsx.ownedsheet import filter_last_row, header_height
 from .changes import NOTE_AUTHOR, UNSET, CellChange, ChangeSet, ChartSpec, OwnedSheet
 from .marks import REGISTRY_SHEET, Marks
-from .ownedsheet import filter_last_row, header_height
 
 _NOTE_WIDTH, _NOTE_HEIGHT = 320, 110
 

@@ -15,8 +15,8 @@ import html
 import re
 from dataclasses import dataclass
 
-from .changes import NOTE_AUTHOR
-from .marks import strip_author
+from ..workbook.changes import NOTE_AUTHOR
+from ..workbook.marks import strip_author
 from .sheetxml import cell_ref, parse_ref
 from .xmlscan import (
     Span,

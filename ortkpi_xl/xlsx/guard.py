@@ -19,9 +19,9 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import WorkbookError
-from .workbook.opc import NS_MAIN, NS_STRICT_MAIN, Package
-from .workbook.xmlscan import XmlProblem, check_well_formed, iter_tags, namespace_of, root_tag
+from ..errors import WorkbookError
+from .opc import NS_MAIN, NS_STRICT_MAIN, Package
+from .xmlscan import XmlProblem, check_well_formed, iter_tags, namespace_of, root_tag
 
 OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")

@@ -28,11 +28,11 @@ from openpyxl.utils.cell import coordinate_to_tuple
 
 from ..config import Config
 from ..errors import WorkbookError
-from ..guard import DEFAULT_LIMITS, Limits, check_can_write, check_workbook_file
+from ..workbook.changes import UNSET, CellChange, ChangeSet, OwnedSheet
+from ..workbook.marks import NO_FILL, Marks
 from .atomic import replace_atomically
-from .changes import UNSET, CellChange, ChangeSet, OwnedSheet
 from .charts import CT_CHART, CT_DRAWING, REL_DRAWING, render_charts
-from .marks import NO_FILL, Marks
+from .guard import DEFAULT_LIMITS, Limits, check_can_write, check_workbook_file
 from .notes import SheetNotes, vml_block_numbers
 from .opc import (
     CT_COMMENTS,

@@ -16,7 +16,7 @@ from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.xml.functions import tostring
 
 from ..config import Config
-from .changes import OwnedSheet
+from ..workbook.changes import OwnedSheet
 from .opc import NS_REL, REL_BASE, relationship_xml, relative
 
 REL_DRAWING = REL_BASE + "drawing"
@@ -39,7 +39,7 @@ def render_charts(
     sheet: OwnedSheet, config: Config, drawing_part: str, chart_parts: list[str]
 ) -> ChartParts:
     """The parts for ``sheet.charts``, to be stored as ``drawing_part`` and ``chart_parts``."""
-    from .writer import bar_chart  # writer imports ownedsheet helpers: import late
+    from ..workbook.writer import bar_chart  # writer imports ownedsheet helpers: import late
 
     if len(chart_parts) != len(sheet.charts):
         raise ValueError("one part name per chart")

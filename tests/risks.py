@@ -14,10 +14,10 @@ import importlib.util
 import re
 from pathlib import Path
 
-from ..errors import WorkbookError
-from .opc import Package
-from .sheetxml import SheetPart, in_range
-from .xmlscan import XmlProblem
+from ortkpi_xl.errors import WorkbookError
+from ortkpi_xl.xlsx.opc import Package
+from ortkpi_xl.xlsx.sheetxml import SheetPart, in_range
+from ortkpi_xl.xlsx.xmlscan import XmlProblem
 
 # (pattern on a member name, French label)
 _PARTS: tuple[tuple[str, str], ...] = (
@@ -123,5 +123,5 @@ def refuse_openpyxl_save(path: str | Path) -> None:
         raise WorkbookError(
             f"Le classeur « {Path(path).name} » n'a pas été enregistré par openpyxl, car il y "
             f"perdrait : {', '.join(losses)}. Utilisez l'écriture par modification ciblée "
-            "(ortkpi_xl.workbook.package.write_changes) ou enregistrez le résultat ailleurs."
+            "(ortkpi_xl.xlsx.package.write_changes) ou enregistrez le résultat ailleurs."
         )

@@ -14,8 +14,8 @@ import html
 import re
 from collections.abc import Callable
 
-from .changes import OwnedSheet
-from .marks import HEADER, REGISTRY_SHEET, Marks
+from ..workbook.changes import OwnedSheet
+from ..workbook.marks import HEADER, REGISTRY_SHEET, Marks
 from .sheetxml import Cell, SheetPart
 from .xmlscan import iter_tags, root_children
 

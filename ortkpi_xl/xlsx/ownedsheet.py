@@ -15,7 +15,7 @@ import math
 from dataclasses import dataclass, replace
 
 from ..config import Config
-from .changes import OwnedSheet
+from ..workbook.changes import OwnedSheet
 from .opc import NS_MAIN, NS_R
 from .sheetxml import Value, cell_ref, cell_xml, col_letters, value_for
 from .styles import Styles, solid_fill
