@@ -18,8 +18,8 @@ from corpus.hostile import excel_owner_file
 
 from ortkpi_xl.config import default_config
 from ortkpi_xl.errors import WorkbookError
-from ortkpi_xl.xlsx import atomic
 from ortkpi_xl.workbook.changes import CellChange, ChangeSet
+from ortkpi_xl.xlsx import atomic
 from ortkpi_xl.xlsx.guard import check_workbook_file
 from ortkpi_xl.xlsx.package import write_changes
 
