@@ -108,6 +108,9 @@ class ChangeSet:
     cells: dict[str, list[CellChange]] = field(default_factory=dict)  # sheet name → changes
     owned_sheets: list[OwnedSheet] = field(default_factory=list)
     pending_rules: dict[str, PendingRule] = field(default_factory=dict)  # sheet → rule
+    # sheet → cell (A1) → text shown: every figure or word the tool has written in the site
+    # sheets once this change set is applied (it replaces ``Marks.values`` in the registry)
+    written: dict[str, dict[str, str]] | None = None
 
     def add(self, sheet: str, change: CellChange) -> None:
         self.cells.setdefault(sheet, []).append(change)

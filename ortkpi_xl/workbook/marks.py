@@ -13,10 +13,22 @@ Excel — removes only its own marks and gives a cell back the fill a person had
 - ``note_outil``: the text of the tool's note. A note is the tool's when its author is
   ``ortkpi-xl`` or when it holds exactly this text (a note added through Excel takes the user's
   name as author).
+
+Two kinds of rows are not about one cell; their ``cellule`` starts with ``§``:
+
+- ``§regle``: the tool's conditional format of the sheet (the yellow of awaited figures):
+  ``remplissage_avant`` holds its ranges (``sqref``), ``note_outil`` its formula. A writer
+  replaces exactly that rule, never a person's.
+- ``§valeurs:<colonne>:<première ligne>``: what the tool wrote last in that column, from that
+  row down, as a JSON list of displayed texts (``null`` where it wrote nothing). It proves which
+  figures are the tool's: a cell still showing what the tool wrote may be recomputed freely, any
+  other content is a person's (spec, « The person's workbook »). Long columns are split in
+  chunks so no cell exceeds Excel's 32,767 characters.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -42,9 +54,18 @@ class Mark:
         return self.fill_before is None and self.note is None
 
 
+RULE_KEY = "§regle"
+_VALUES_PREFIX = "§valeurs:"
+_CHUNK_CHARS = 30_000  # below Excel's 32,767 characters a cell
+
+
 @dataclass
 class Marks:
     marks: dict[tuple[str, str], Mark] = field(default_factory=dict)
+    # sheet → (sqref, formula) of the tool's conditional format (the yellow of awaited figures)
+    rules: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # sheet → cell (A1) → the text the tool wrote there last, as shown at its number format
+    values: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @classmethod
     def from_rows(cls, rows: Iterable[Iterable[object]]) -> Marks:
@@ -55,6 +76,13 @@ class Marks:
             sheet, cell, fill, colour, note = values[:5]
             if not sheet or not cell:
                 continue
+            if cell == RULE_KEY:
+                if fill and note:
+                    out.rules[sheet] = (fill, note)
+                continue
+            if cell.startswith(_VALUES_PREFIX):
+                out._read_values(sheet, cell, note)
+                continue
             out.marks[(sheet, cell.upper())] = Mark(
                 fill_before=(fill or NO_FILL) if colour else None,
                 tool_colour=colour.upper(),
@@ -62,9 +90,54 @@ class Marks:
             )
         return out
 
+    def _read_values(self, sheet: str, key: str, packed: str) -> None:
+        try:
+            column, first = key[len(_VALUES_PREFIX) :].split(":")
+            texts = json.loads(packed)
+            row = int(first)
+        except (ValueError, TypeError):
+            return  # an unreadable record proves nothing: the cells count as a person's
+        if not isinstance(texts, list) or not column.isalpha():
+            return
+        cells = self.values.setdefault(sheet, {})
+        for offset, text in enumerate(texts):
+            if isinstance(text, str):
+                cells[f"{column.upper()}{row + offset}"] = text
+
+    def _value_rows(self) -> list[list[object]]:
+        out: list[list[object]] = []
+        for sheet in sorted(self.values):
+            by_column: dict[str, dict[int, str]] = {}
+            for cell, text in self.values[sheet].items():
+                match = re.fullmatch(r"([A-Z]+)(\d+)", cell)
+                if match:
+                    by_column.setdefault(match.group(1), {})[int(match.group(2))] = text
+            for column in sorted(by_column, key=lambda c: (len(c), c)):
+                rows = by_column[column]
+                chunk: list[str | None] = []
+                first = size = 0
+                for row in range(min(rows), max(rows) + 2):
+                    text = rows.get(row)
+                    if chunk and (text is None and row > max(rows) or size > _CHUNK_CHARS):
+                        while chunk and chunk[-1] is None:
+                            chunk.pop()
+                        packed = json.dumps(chunk, ensure_ascii=False, separators=(",", ":"))
+                        out.append([sheet, f"{_VALUES_PREFIX}{column}:{first}", "", "", packed])
+                        chunk, size = [], 0
+                    if text is None and not chunk:
+                        continue
+                    if not chunk:
+                        first = row
+                    chunk.append(text)
+                    size += len(text or "") + 4
+        return out
+
     def rows(self) -> list[list[object]]:
         """Header and one row per marked cell, sorted: the same marks give the same sheet."""
         out: list[list[object]] = [list(HEADER)]
+        for sheet, (sqref, formula) in sorted(self.rules.items()):
+            out.append([sheet, RULE_KEY, sqref, "", formula])
+        out.extend(self._value_rows())
         for (sheet, cell), mark in sorted(self.marks.items()):
             if mark.empty:
                 continue
