@@ -18,9 +18,8 @@ from openpyxl.utils import get_column_letter
 
 from .config import Config
 from .workbook.changes import UNSET, CellChange, ChangeSet, OwnedSheet
-from .workbook.layout import find_tables
 from .workbook.marks import REGISTRY_SHEET, Marks, fill_xml_from_rgb, rgb_from_fill_xml
-from .workbook.reader import OWNED_SHEETS, SheetData, WorkbookData
+from .workbook.reader import SheetData, WorkbookData, build_book
 
 Book = Any  # an xlwings Book (or anything with the same small API)
 
@@ -55,10 +54,12 @@ def read_book(book: Book, config: Config) -> tuple[WorkbookData, Marks]:
             continue
         grid = _sheet_grid(sheet)
         data = SheetData(name, grid)
-        if name not in OWNED_SHEETS:
-            data.tables = find_tables(name, grid, config)
+        data.formats = None  # the Excel API gives no number formats in bulk
+        data.merges = None  # nor merged cells
         sheets.append(data)
-    return WorkbookData(Path(str(book.fullname)), sheets), registry
+    built = build_book(Path(str(book.fullname)), sheets, config)
+    built.marks = registry
+    return built, registry
 
 
 def _runs(changes: Iterable[CellChange]) -> list[list[CellChange]]:
@@ -91,6 +92,8 @@ def apply_book(book: Book, changes: ChangeSet, registry: Marks, config: Config) 
                 _write_run(sheet, column, run, registry, tool)
     for owned in changes.owned_sheets:
         write_owned_sheet(book, owned)
+    if changes.written is not None:  # what the tool wrote: proof of ownership next run
+        registry.values = changes.written
     _save_registry(book, registry)
 
 

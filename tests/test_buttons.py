@@ -72,8 +72,11 @@ def test_recalculer_writes_what_the_command_line_writes(tmp_path):
             got = book.value("Ecole de Travail", address)
             want = expected[address].value
             assert got == pytest.approx(want) if isinstance(want, float) else got == want, address
-    assert book.cell("Ecole de Travail", f"S{R0}").color == (255, 255, 0)
-    assert "enquête" in book.cell("Ecole de Travail", f"T{R0}").note
+    # the yellow is one conditional format per sheet (not painted cell by cell): the person's
+    # own fill stays; what is awaited, and from where, is in the column's header note
+    assert book.cell("Ecole de Travail", f"S{R0}").color == (0xDD, 0xEE, 0xFF)
+    assert book.value("Ecole de Travail", f"T{R0}") == "En attente"
+    assert "enquête" in book.cell("Ecole de Travail", "T4").note
     assert book.cell("Ecole de Travail", f"K{R0}").note == "Chiffre vérifié avec le jury"
     controls = [c.value for (r, col), c in book.sheets["Contrôles"].cells.items() if col == 4]
     assert "en_attente" in controls
@@ -119,18 +122,16 @@ def test_second_run_places_no_highlight_or_note(tmp_path):
     assert per_cell == []
 
 
-def test_resolved_figure_clears_highlight_and_note_and_restores_colour(tmp_path):
+def test_a_figure_typed_over_an_awaited_cell_is_kept(tmp_path):
     path = seed_like(tmp_path / "w.xlsx")
     book = FakeBook.from_xlsx(path)
     buttons.recalculer(book)
     sheet = book.sheets["Ecole de Travail"]
-    assert book.cell("Ecole de Travail", f"S{R0}").color == (255, 255, 0)
-    sheet.range(f"S{R0}").value = 0.82
+    assert book.value("Ecole de Travail", f"T{R0}") == "En attente"
     sheet.range(f"T{R0}").value = 0.7
     buttons.recalculer(book)
+    assert book.value("Ecole de Travail", f"T{R0}") == 0.7
     assert book.cell("Ecole de Travail", f"S{R0}").color == (0xDD, 0xEE, 0xFF)
-    assert book.cell("Ecole de Travail", f"S{R0}").note is None
-    assert book.cell("Ecole de Travail", f"T{R0}").color is None
     assert book.cell("Ecole de Travail", f"T{R0 + 3}").note.startswith("Enquête en cours")
 
 
@@ -139,7 +140,7 @@ def test_valider_writes_controles_and_says_not_ready(tmp_path):
     message = buttons.valider(book)
     assert message.startswith("Pas prêt")
     rules = {c.value for (r, col), c in book.sheets["Contrôles"].cells.items() if col == 4}
-    assert "valeur_perimee" in rules
+    assert "valeur_a_recalculer" in rules
     assert book.app.alerts[-1][1] == "critical"
 
 
