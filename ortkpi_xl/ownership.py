@@ -109,7 +109,7 @@ def owner_of(key: str, stored: Stored, config: Config) -> Owner:
         return Owner.FORMULA if stored.formula else Owner.EMPTY
     if stored.formula:
         return Owner.FORMULA
-    if isinstance(raw, str) and clean_spaces(raw).upper() in EXCEL_ERRORS:
+    if _is_error(raw):
         return Owner.ERROR
     text = shown_text(key, raw)
     if stored.tool_text is not None:
@@ -140,10 +140,26 @@ def free_inputs(
             continue
         values = list(out[key])
         for row, cell in enumerate(cells):
-            if owner_of(key, cell, config) is Owner.TOOL:
+            if _tool_may_write_input(key, cell, config):
                 values[row] = None
+            elif _tool_word(cell.raw, config):  # a person's own « Non requis »: a status
+                text = clean_spaces(str(cell.raw))
+                values[row] = Reading(State.STATUS, text=text)
         out[key] = values
     return out
+
+
+def _is_error(raw: object) -> bool:
+    return isinstance(raw, str) and clean_spaces(raw).upper() in EXCEL_ERRORS
+
+
+def _tool_may_write_input(key: str, cell: Stored, config: Config) -> bool:
+    """In 10, 11 and the reference: empty, the tool's own, or an error value (a formula that
+    gives an error included): the only cells of an input the tool may fill."""
+    who = owner_of(key, cell, config)
+    return who in (Owner.EMPTY, Owner.TOOL, Owner.ERROR) or (
+        who is Owner.FORMULA and _is_error(cell.raw)
+    )
 
 
 @dataclass
@@ -292,13 +308,13 @@ def _input(
     result = comp.result(row, key)
     who = owner_of(key, cell, config)
     before = "" if who is Owner.EMPTY else shown_text(key, cell.raw)
-    if who in (Owner.EMPTY, Owner.TOOL):
+    if _tool_may_write_input(key, cell, config):
         if result.outcome is Outcome.VALUE:  # taken from the site's own column
             fmt = _format_for(key, cell, None, config)
             return Decision(key, row, Action.WRITE, who, result.value, fmt, result, before)
         if result.outcome in (Outcome.PENDING, Outcome.SMALL_COHORT):
             return Decision(key, row, Action.WRITE, who, result.text, None, result, before)
-        if who is Owner.TOOL:  # the tool's old word, no longer due
+        if who is not Owner.EMPTY:  # the tool's old word, no longer due, or an error value
             return Decision(key, row, Action.WRITE, who, None, None, result, before)
         return Decision(key, row, Action.KEEP, who, shown=result, before=before)
     typed = reader.read(cell.raw, FIELD_BY_KEY[key].kind, cell.number_format)
@@ -317,13 +333,13 @@ def _reference(
     key = "insertion_reference"
     who = owner_of(key, cell, config)
     before = "" if who is Owner.EMPTY else shown_text(key, cell.raw)
-    if who not in (Owner.EMPTY, Owner.TOOL):
+    if not _tool_may_write_input(key, cell, config):
         return Decision(key, row, Action.KEEP, who, before=before)
     va = comp.result(row, "va")
     reading = comp.reading(row, key)
     if va.outcome is Outcome.PENDING and reading.missing:
         return Decision(key, row, Action.WRITE, who, config.mots.en_attente, before=before)
-    if who is Owner.TOOL:
+    if who is not Owner.EMPTY:
         return Decision(key, row, Action.WRITE, who, None, before=before)
     return Decision(key, row, Action.KEEP, who, before=before)
 
@@ -352,7 +368,6 @@ def _findings(
         statuses: list[str] = []
         replaced: list[str] = []
         stale_figures: list[str] = []
-        stale_words: list[str] = []
         invalid: list[str] = []
         awaited: list[str] = []
         first: dict[str, str] = {}
@@ -416,12 +431,9 @@ def _findings(
                     isinstance(d.value, (int, float))
                     or _is_figure(d.before)
                     or d.before.upper() in EXCEL_ERRORS
-                ):
+                ):  # a figure appears, changes or goes (words alone change no figure)
                     stale_figures.append(text)
                     first.setdefault("stale", cell)
-                else:
-                    stale_words.append(text)
-                    first.setdefault("words", cell)
         name = _name(comp, row)
         if invalid:
             cell = first["invalid"]
@@ -511,17 +523,6 @@ def _findings(
                     " — lancez Recalculer.",
                 )
             )
-        if stale_words:
-            cell = first["words"]
-            out.append(
-                Finding(
-                    Severity.INFO,
-                    sheet,
-                    cell,
-                    "mots_a_ecrire",
-                    f"{_prefix(cell)}{name} : {'; '.join(stale_words)}.",
-                )
-            )
     if formulas:
         cell = formulas[0]
         verb = "seront remplacées" if validating else "remplacées"
@@ -545,25 +546,29 @@ def _shows(d: Decision, key: str, word: str) -> bool:
 
 
 _AWAITED_NAMES = {
-    "va": "9 (valeur ajoutée)",
-    "insertion_emploi": "10 (insertion dans l'emploi)",
-    "insertion_metier": "11 (insertion dans le métier)",
+    "va": "9, valeur ajoutée",
+    "insertion_emploi": "10, insertion dans l'emploi",
+    "insertion_metier": "11, insertion dans le métier",
     "insertion_reference": "taux moyen du certificateur",
 }
 
 
 def _awaited_text(keys: list[str], comp: Computation, row: int, locate: Locate) -> str:
-    """One sentence for the awaited figures of a row: which, where, and from whom."""
-    sources: list[str] = []
+    """One sentence for the awaited figures of a row: where, and what each one waits for."""
+    parts: list[str] = []
     for key in keys:
+        where = f"{locate(row, key) or '?'} ({_AWAITED_NAMES[key]})"
+        if key == "insertion_reference":
+            parts.append(
+                f"{where} : le taux moyen du certificateur, nécessaire à la valeur ajoutée"
+            )
+            continue
         note = comp.result(row, key).note if key in comp.columns else ""
-        for part in note.split("En attente du ")[1:]:
-            part = part.strip().rstrip(".")
-            if part and part not in sources:
-                sources.append(part)
-    cells = ", ".join(f"{_AWAITED_NAMES[k]} en {locate(row, k) or '?'}" for k in keys)
-    detail = " ; ".join(sources)
-    return f"chiffres attendus : {cells}" + (f" — {detail}." if detail else ".")
+        waits = [p.strip().rstrip(".") for p in note.split("En attente du ")[1:]]
+        if key == "va":
+            waits = [w.split(" — ")[0] for w in waits]  # the sources are said for 10 itself
+        parts.append(f"{where} : " + " ; ".join(waits) if waits else where)
+    return "chiffres attendus — " + " ; ".join(parts) + "."
 
 
 def _prefix(cell: str) -> str:

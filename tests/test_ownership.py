@@ -52,6 +52,9 @@ def plan(rows: list[dict], stored: dict[str, list[Stored]], *, validating=False)
     keys = {k for r in rows for k in r}
     columns = {k: [r.get(k) for r in rows] for k in keys}
     full = {k: v + [Stored(None)] * (len(rows) - len(v)) for k, v in stored.items()}
+    for key in ("insertion_emploi", "insertion_metier", "insertion_reference"):
+        if key in keys:  # the cells of 10, 11 and the reference hold what the rows say
+            full.setdefault(key, [Stored(r.get(key)) for r in rows])
     for key in ("presentation", "obtention", "va", "insertion_emploi", "insertion_metier"):
         full.setdefault(key, [Stored(None)] * len(rows))
     inputs = free_inputs(columns, full, config)

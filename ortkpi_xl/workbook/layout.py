@@ -283,7 +283,15 @@ def find_tables(
             continue
         if current is None:
             continue
+        if len(set(found.values())) >= 2 and not any(_number(v) is not None for v in row):
+            current = None  # another table's header (not ours): the current table ended above
+            continue
         names = _names(grid, first_row, number, current, merges)
+        if number in totals_rows or _has_formula_counts(number, current, formulas):
+            why = _total_reason(row, number, current, names, grid, first_row, formulas, totals_rows)
+            if why:  # a total whose sums Excel has not computed yet still is a total
+                current.total_rows[number] = why
+                continue
         if not _is_data_row(row, current, names):
             continue
         why = _total_reason(row, number, current, names, grid, first_row, formulas, totals_rows)
@@ -350,6 +358,10 @@ def _guess_names(table: Table, grid: Grid, first_row: int) -> None:
                 previous = number
                 continue
         named_above = previous = None
+
+
+def _has_formula_counts(number: int, table: Table, formulas: Mapping[tuple[int, int], str]) -> bool:
+    return any((number, table.columns[k]) in formulas for k in COUNT_KEYS if k in table.columns)
 
 
 def _is_data_row(row: Sequence[object], table: Table, names: Mapping[str, object]) -> bool:
