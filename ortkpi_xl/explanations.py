@@ -36,7 +36,8 @@ def column_note(key: str, config: Config) -> str:
             "taux moyen du certificateur, en points ; ce n'est pas la valeur ajoutée officielle "
             f"d'InserJeunes (par établissement). {awaited} (10 ou le taux du certificateur "
             f"manque). {_words(config)} Une valeur saisie à la main est gardée quand ces taux "
-            "manquent. Calculé par Recalculer."
+            "manquent ; à défaut, la valeur ajoutée que le site calcule dans sa propre colonne "
+            "(« 9 EDT calcul… ») est reprise. Calculé par Recalculer."
         )
     if key in ("insertion_emploi", "insertion_metier"):
         number = INDICATOR_BY_KEY[key].number
@@ -50,8 +51,14 @@ def column_note(key: str, config: Config) -> str:
         return (
             f"{number} {INDICATOR_BY_KEY[key].title} : chiffre extérieur, saisi ou importé "
             f"(ortkpi-xl inserjeunes). {awaited}, source : {source}. {_words(config)} Un "
-            "chiffre saisi n'est jamais remplacé. Le détail par formation est dans la feuille "
-            "« Contrôles »."
+            "chiffre saisi n'est jamais remplacé"
+            + (
+                " ; une cellule vide reprend le taux que le site a relevé dans sa propre colonne "
+                "(« Chiffres issus de Inserjeunes »)"
+                if key == "insertion_emploi"
+                else ""
+            )
+            + ". Le détail par formation est dans la feuille « Contrôles »."
         )
     if key == "insertion_reference":
         return (

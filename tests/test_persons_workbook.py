@@ -259,3 +259,53 @@ def test_libreoffice_sees_no_error_value_in_the_output(seed, done, lo_check):
     assert before.returncode == 1 and before.stdout.strip().endswith("2 error cells")
     run = subprocess.run([str(lo_check), str(done)], capture_output=True, text=True, timeout=180)
     assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_consolidation_carries_what_the_sites_typed(tmp_path):
+    path = seed_workbook(tmp_path / "sites.xlsx", errors=False)
+    network = tmp_path / "reseau.xlsx"
+    assert main(["synthese", str(path), "-o", str(network)]) in (0, 1)
+    config = default_config()
+    result = recalculate(read_workbook(network, config), config)
+    sites = {s.name: s for s in _synthesis(result).sites}
+    assert "Notes réunion" not in sites
+    marseille = {(p.label, p.promotion): p for p in sites[MRS].programmes}
+    typed = marseille[("BTS OL 2", "2023-2025")].results["presentation"]
+    assert (typed.outcome.value, typed.value) == ("saisi", 1.0)  # kept, never pooled
+    assert ("BTS OL 2", "2024-2026") in marseille  # the merged name came along
+    edt = {p.label: p for p in sites[EDT].programmes}
+    assert edt["CAP IFCA"].results["insertion_emploi"].value == pytest.approx(0.30)
+    assert edt["CAP IFCA"].results["va"].value == pytest.approx(-0.2)
+    assert len(sites[TLS].programmes) == 25  # no sum row
+
+
+def test_the_excel_buttons_read_the_seed_as_the_command_line_does(seed, done):
+    """Same decisions on the Excel path, which cannot see formats or merged cells."""
+    from fake_xlwings import FakeBook
+
+    from ortkpi_xl import buttons
+
+    book = FakeBook.from_xlsx(seed)
+    buttons.recalculer(book)
+    expected = load_workbook(done)
+    for sheet, columns, rows in (
+        (MRS, MRS_COL, range(MRS_ROWS["ol2"], MRS_ROWS["total"] + 1)),
+        (EDT, EDT_COL, range(EDT_FIRST, EDT_FIRST + len(EDT_ROWS))),
+        (LYON, LYON_COL, range(LYON_FIRST, LYON_FIRST + 6)),
+    ):
+        for key in (
+            "presentation",
+            "obtention",
+            "poursuite",
+            "va",
+            "insertion_emploi",
+            "insertion_metier",
+        ):
+            for r in rows:
+                address = f"{columns[key]}{r}"
+                want = expected[sheet][address].value
+                got = book.value(sheet, address)
+                if isinstance(want, float):
+                    assert got == pytest.approx(want), (sheet, address)
+                else:
+                    assert got == want, (sheet, address)

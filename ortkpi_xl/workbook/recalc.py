@@ -14,7 +14,7 @@ from ..checks import check_rows
 from ..config import Config
 from ..engine import Computation, Outcome, compute
 from ..explanations import HISTORY_PREFIX, column_note, kept_note, replaced_note
-from ..fields import COUNT_KEYS, label_of, programme_name, promotion_key
+from ..fields import COUNT_KEYS, FIELDS, label_of, programme_name, promotion_key
 from ..findings import Finding, Severity, count_by_severity, ready_for_submission, sort_key
 from ..indicators import INDICATOR_BY_KEY, INDICATORS
 from ..normalize import label_key
@@ -294,6 +294,31 @@ def recalculate(book: WorkbookData, config: Config) -> Recalculation:
     recalculation = Recalculation(changes, findings, results)
     recalculation.word = config.mots.en_attente
     return recalculation
+
+
+def carried_rows(res: TableResult) -> list[dict[str, object]]:
+    """Each row as another workbook should receive it (the network's consolidation): the
+    inputs (merged names spread), a person's own figures and words in the indicator columns,
+    and the figures taken from the site's own columns — never the tool's words, which the
+    receiving workbook writes again."""
+    inputs = table_columns(res.sheet, res.table)
+    stored = table_outputs(res.sheet, res.table, Marks())
+    rows: list[dict[str, object]] = []
+    provenance = res.computation.provenance
+    for row in range(len(res.table.rows)):
+        values = {k: v for k, v in inputs.items() if k not in INPUT_KEYS}
+        values = {k: v[row] for k, v in values.items() if k in _CARRIED}
+        for key, decisions in res.plan.decisions.items():
+            d = decisions[row]
+            if d.action is Action.KEEP and d.owner.value == "personne":
+                values[key] = stored[key][row].raw
+            elif d.action is Action.WRITE and row in provenance.get(key, {}):
+                values[key] = d.value
+        rows.append(values)
+    return rows
+
+
+_CARRIED = frozenset(f.key for f in FIELDS if not f.computed)
 
 
 def synthesis_of(results: list[TableResult], findings: list[Finding]) -> Synthesis:
