@@ -282,7 +282,6 @@ def test_consolidation_carries_what_the_sites_typed(tmp_path):
 def test_the_excel_buttons_read_the_seed_as_the_command_line_does(seed, done):
     """Same decisions on the Excel path, which cannot see formats or merged cells."""
     from fake_xlwings import FakeBook
-
     from ortkpi_xl import buttons
 
     book = FakeBook.from_xlsx(seed)
@@ -309,3 +308,43 @@ def test_the_excel_buttons_read_the_seed_as_the_command_line_does(seed, done):
                     assert got == pytest.approx(want), (sheet, address)
                 else:
                     assert got == want, (sheet, address)
+
+
+def test_a_workbook_marked_by_the_previous_version_is_cleaned_once(tmp_path):
+    """The previous version painted awaited cells yellow one by one and noted each of them;
+    its registry remembers the fill it replaced. The yellow now comes from one conditional
+    format: the old fills are given back, the old notes go, its old words are its own."""
+    from openpyxl.comments import Comment
+    from openpyxl.styles import PatternFill
+
+    from workbooks import FIRST_DATA_ROW as R0
+    from workbooks import seed_like
+
+    path = seed_like(tmp_path / "ancien.xlsx")
+    wb = load_workbook(path)
+    ws = wb["Ecole de Travail"]
+    old_note = "En attente du taux d'insertion dans le métier — source : l'enquête du CFA."
+    ws[f"T{R0}"] = "En attente"
+    ws[f"T{R0}"].fill = PatternFill("solid", start_color="FFFFFF00", end_color="FFFFFF00")
+    ws[f"T{R0}"].comment = Comment(old_note, "ortkpi-xl")
+    ws[f"R{R0 + 1}"] = "Non requis"  # CAP MIT was 3 entrants; now 15: 9 is required
+    ws[f"R{R0 + 1}"].comment = Comment("Promotion de 3 entrants : non exigé.", "ortkpi-xl")
+    ws[f"D{R0 + 1}"] = 15
+    registry = wb.create_sheet("ortkpi_etat")
+    registry.sheet_state = "veryHidden"
+    registry.append(["feuille", "cellule", "remplissage_avant", "couleur_outil", "note_outil"])
+    before = (
+        '<fill><patternFill patternType="solid"><fgColor rgb="FFDDEEFF"/>'
+        '<bgColor indexed="64"/></patternFill></fill>'
+    )
+    registry.append(["Ecole de Travail", f"T{R0}", before, "FFFF00", old_note])
+    registry.append(
+        ["Ecole de Travail", f"R{R0 + 1}", "", "", "Promotion de 3 entrants : non exigé."]
+    )
+    wb.save(path)
+    assert main(["recalculer", str(path)]) == 0
+    ws = load_workbook(path)["Ecole de Travail"]
+    assert ws[f"T{R0}"].fill.fgColor.rgb == "FFDDEEFF"  # the person's colour, given back
+    assert ws[f"T{R0}"].comment is None and ws[f"T{R0}"].value == "En attente"
+    assert ws[f"R{R0 + 1}"].value == "En attente"  # the old tool word, no longer due
+    assert ws[f"R{R0 + 1}"].comment is None

@@ -222,25 +222,33 @@ def _is_site_table(keys: Collection[str], sheet: str, config: Config) -> bool:
     return counts >= _SITE_COUNTS or rates >= _SITE_RATES or is_site_name(sheet, config)
 
 
+_FILLER = frozenset({"ort", "de", "du", "des", "la", "le", "les", "l", "d", "cfa", "site", "sites"})
+
+
 def _site_words(name: str) -> frozenset[str]:
-    words = {w for w in re.findall(r"[a-z0-9]+", fold(name)) if w not in ("ort", "de", "du")}
-    return frozenset(words)
+    """The words that name a site: "ORT LYON 2025" → {lyon}; years and fillers dropped."""
+    words = re.findall(r"[a-z]+", fold(name))
+    return frozenset(w for w in words if w not in _FILLER)
 
 
 def is_site_name(sheet: str, config: Config) -> bool:
-    """A sheet named after a configured site ("ORT LYON", "Lyon 2025", "Ecole de travail")."""
+    """A sheet named after a configured site ("ORT LYON", "Lyon 2025", "Ecole de travail"),
+    not merely mentioning it ("Notes Lyon" is a side sheet)."""
     words = _site_words(sheet)
-    for site in (*config.feuilles_sites, *config.sites):
-        wanted = _site_words(site)
-        if wanted and wanted <= words:
-            return True
-    return False
+    return bool(words) and any(
+        _site_words(site) == words for site in (*config.feuilles_sites, *config.sites)
+    )
 
 
 _TOTAL_WORDS = re.compile(
-    r"^(sous[ -]?totaux?|totaux?|total general|ensemble|somme|cumul|moyenne)\b", re.IGNORECASE
+    r"^(sous[ -]?total|sous[ -]?totaux|total|totaux|ensemble|somme|cumul|moyenne)\b",
+    re.IGNORECASE,
 )
-_SUM_FORMULA = re.compile(r"^=\s*\+?\s*(SUM|SOMME|SUBTOTAL|SOUS\.TOTAL|AGGREGATE)\s*\(", re.I)
+_SUM_FORMULA = re.compile(
+    r"^=\s*\+?\s*(?:SUM|SOMME|SUBTOTAL|SOUS\.TOTAL|AGGREGATE)\s*\((?:\s*\d+\s*[,;])?"
+    r"\s*\$?([A-Z]{1,3})\$?(\d+)\s*:\s*\$?([A-Z]{1,3})\$?(\d+)\s*\)\s*$",
+    re.I,
+)
 
 
 def find_tables(
@@ -410,8 +418,11 @@ def _total_reason(
     counts = {k: table.columns[k] for k in COUNT_KEYS if k in table.columns}
     for column in counts.values():
         formula = formulas.get((number, column))
-        if formula and _SUM_FORMULA.match(formula):
-            return f"formule {formula[:40]} dans les effectifs"
+        match = _SUM_FORMULA.match(formula) if formula else None
+        letter = column_letter(column)
+        if match and match.group(1).upper() == letter == match.group(3).upper():
+            if int(match.group(4)) < number:  # adds up the rows above, in its own column
+                return f"formule {formula[:40]} dans les effectifs"
     named = any(
         not _blank(_cell(row, table.columns[k])) or k in names
         for k in ("formation", "intitule", "rncp")
