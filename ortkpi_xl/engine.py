@@ -174,6 +174,7 @@ class _Context:
         self.readings = readings
         self.config = config
         self.locate = locate
+        self._levels_by_text: dict[str, int | None] = {}
         self.entrants = self.numbers("entrants")
         threshold = config.seuil_petit_effectif
         self.small = [e is not None and e < threshold for e in self.entrants]
@@ -182,7 +183,14 @@ class _Context:
         self.insertion: list[Reading] | None = None  # 10 as the row shows it, once evaluated
 
     def column(self, key: str) -> list[Reading]:
-        return self.readings.get(key) or [_BLANK] * self.n
+        column = self.readings.get(key)
+        if column is None:
+            column = self._blank_column
+            if len(column) != self.n:
+                column = self._blank_column = [_BLANK] * self.n
+        return column
+
+    _blank_column: list[Reading] = []
 
     def numbers(self, key: str) -> list[float | None]:
         column = self.readings.get(key)
@@ -195,17 +203,25 @@ class _Context:
         return f" ({address})" if address else ""
 
     def _level(self, row: int) -> int | None:
-        given = self.column("niveau")[row]
+        given = self.column("niveau")[row]  # (the column lists are built once: see column)
         if given.state is State.NUMBER and given.number is not None:
             return int(given.number)
         for key in ("formation", "intitule"):
             text = self.column(key)[row].text
             if text:
-                words = [w for w in re.split(r"[^0-9a-z]+", fold(text)) if w]
-                level = self.config.niveaux_par_formation.get(words[0]) if words else None
+                level = self._level_of(text)
                 if level:
                     return level
         return None
+
+    def _level_of(self, text: str) -> int | None:
+        """The qualification level a programme code starts with ("BTS OL 2" → 5)."""
+        known = self._levels_by_text.get(text, 0)
+        if known == 0:
+            words = [w for w in re.split(r"[^0-9a-z]+", fold(text)) if w]
+            known = self.config.niveaux_par_formation.get(words[0]) if words else None
+            self._levels_by_text[text] = known
+        return known
 
 
 _NOUN = {
