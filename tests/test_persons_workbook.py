@@ -348,3 +348,23 @@ def test_a_workbook_marked_by_the_previous_version_is_cleaned_once(tmp_path):
     assert ws[f"T{R0}"].comment is None and ws[f"T{R0}"].value == "En attente"
     assert ws[f"R{R0 + 1}"].value == "En attente"  # the old tool word, no longer due
     assert ws[f"R{R0 + 1}"].comment is None
+
+
+def test_an_imported_insertion_rate_survives_the_next_recalculer(tmp_path):
+    import shutil
+
+    from inserjeunes_files import formation_depp_file
+
+    root = Path(__file__).resolve().parent.parent
+    path = tmp_path / "indicateurs.xlsx"
+    shutil.copy(root / "workbook_template.xlsx", path)
+    wb = load_workbook(path)
+    wb[EDT]["AB5"] = "50099991"  # CAP MIS's code formation diplôme
+    wb.save(path)
+    assert main(["inserjeunes", str(path), str(formation_depp_file(tmp_path))]) == 0
+    assert load_workbook(path)[EDT]["W5"].value == pytest.approx(0.71)
+    assert main(["recalculer", str(path)]) == 0
+    ws = load_workbook(path)[EDT]
+    assert ws["W5"].value == pytest.approx(0.71)  # an input now, never the tool's to replace
+    assert main(["recalculer", str(path)]) == 0
+    assert load_workbook(path)[EDT]["W5"].value == pytest.approx(0.71)
