@@ -56,6 +56,7 @@ def read_book(book: Book, config: Config) -> tuple[WorkbookData, Marks]:
         data = SheetData(name, grid)
         data.formats = None  # the Excel API gives no number formats in bulk
         data.merges = None  # nor merged cells
+        data.fills = None  # nor fills (the remote engine refuses colour reads)
         sheets.append(data)
     built = build_book(Path(str(book.fullname)), sheets, config)
     built.marks = registry

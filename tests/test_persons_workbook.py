@@ -222,12 +222,16 @@ def test_valider_only_announces_what_recalculer_changes(seed):
     assert announced <= changed
 
 
-def test_a_persons_fill_on_an_awaited_cell_is_kept(done):
+def test_the_yellow_covers_awaited_cells_and_spares_a_persons_colour(seed, done):
     ws = load_workbook(done)[LYON]
-    cell = ws[f"{LYON_COL['insertion_metier']}{LYON_FIRST + 1}"]
-    assert cell.value == 65  # typed: an input
+    assert ws[f"{LYON_COL['insertion_metier']}{LYON_FIRST + 1}"].value == 65  # typed: an input
     cell = ws[f"{LYON_COL['insertion_metier']}{LYON_FIRST + 2}"]
     assert cell.value == "En attente" and cell.fill.fill_type is None
+    result = recalculate(read_workbook(seed, default_config()), default_config())
+    rule = result.changes.pending_rules[LYON]
+    assert rule.formula == 'N6="En attente"' and rule.colour == "FFFF00"
+    # P7: a person's green; left out of the yellow, so their colour shows
+    assert rule.ranges == ("N6:O11", "P6:P6", "P8:P11")
 
 
 def test_a_second_run_changes_nothing(done, tmp_path):

@@ -42,6 +42,9 @@ class SheetData:
     formats: dict[tuple[int, int], str] | None = field(default_factory=dict)
     merges: list[Merge] | None = field(default_factory=list)  # None: unknown
     totals_rows: set[int] = field(default_factory=set)  # Excel tables' totals rows
+    # (row, col) → the cell's own fill colour (RGB, or "motif" for a pattern or a theme
+    # colour) where it has one; None: the engine cannot tell fills (Excel buttons)
+    fills: dict[tuple[int, int], str] | None = field(default_factory=dict)
 
     def value(self, row: int, column: int) -> object:
         if row - 1 < len(self.grid):
@@ -123,18 +126,22 @@ def _open(path: Path, *, data_only: bool):
         ) from exc
 
 
-def _read_cells(ws) -> tuple[list[list[object]], dict, dict]:
-    """Values, formulas and number formats of one sheet in one pass."""
+def _read_cells(ws) -> tuple[list[list[object]], dict, dict, dict]:
+    """Values, formulas, number formats and fills of one sheet in one pass."""
     ws.reset_dimensions()  # do not trust <dimension>: read every row the file holds
     grid: list[list[object]] = []
     formulas: dict[tuple[int, int], str] = {}
     formats: dict[tuple[int, int], str] = {}
+    fills: dict[tuple[int, int], str] = {}
     numbers = (int, float)
     for r, row in enumerate(ws.iter_rows(), start=1):
         line = []
         for c, cell in enumerate(row, start=1):
             value = cell.value
             line.append(value)
+            style = getattr(cell, "style_array", None)
+            if style is not None and style.fillId:
+                fills[(r, c)] = _fill_colour(cell)
             if value is None:
                 continue
             kind = value.__class__
@@ -151,7 +158,17 @@ def _read_cells(ws) -> tuple[list[list[object]], dict, dict]:
             elif hasattr(value, "text"):  # ArrayFormula / DataTableFormula objects
                 formulas[(r, c)] = str(value.text)
         grid.append(line)
-    return grid, formulas, formats
+    return grid, formulas, formats, fills
+
+
+def _fill_colour(cell) -> str:
+    fill = cell.fill
+    colour = fill.fgColor if fill is not None else None
+    if fill is None or fill.fill_type in (None, "none"):
+        return ""
+    if fill.fill_type == "solid" and colour is not None and colour.type == "rgb":
+        return str(colour.rgb)[-6:].upper()
+    return "motif"
 
 
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
@@ -216,9 +233,11 @@ def read_workbook(path: str | Path, config: Config, *, require_tables: bool = Tr
     try:
         archive = formulas_wb._archive
         for ws in formulas_wb.worksheets:
-            grid, formulas, formats = _read_cells(ws)
+            grid, formulas, formats, fills = _read_cells(ws)
             merges, totals = _extras(archive, ws._worksheet_path)
-            sheets.append(SheetData(ws.title, grid, formulas, [], [], formats, merges, totals))
+            sheets.append(
+                SheetData(ws.title, grid, formulas, [], [], formats, merges, totals, fills)
+            )
     finally:
         formulas_wb.close()
     if any(s.formulas for s in sheets):

@@ -442,34 +442,73 @@ def _legacy_marks(book: WorkbookData, changes: ChangeSet) -> None:
 def pending_rules(
     results: list[TableResult], marks: Marks, config: Config
 ) -> dict[str, PendingRule]:
-    """One conditional format per site sheet over the columns whose figures may be awaited."""
+    """One conditional format per site sheet over the columns whose figures may be awaited.
+
+    A cell a person coloured is left out (where the engine can see fills), so their colour
+    shows; its « En attente » and the column's note still say what is awaited.
+    """
+    tool_colours = {"", config.couleur_en_attente, config.couleur_calcule, config.couleur_entete}
+    tool_colours |= {colour for _, colour in marks_colours(marks)}
     ranges: dict[str, list[str]] = {}
     for res in results:
-        table = res.table
+        table, fills = res.table, res.sheet.fills or {}
         if not table.rows:
             continue
-        columns = sorted(table.columns[k] for k in AWAITED_KEYS if k in table.columns)
         first, last = min(table.rows), max(table.rows)
-        for start, end in _runs(columns):
-            span = f"{column_letter(start)}{first}:{column_letter(end)}{last}"
-            ranges.setdefault(res.sheet.name, []).append(span)
+        runs_by_column: dict[int, tuple[tuple[int, int], ...]] = {}
+        for key in AWAITED_KEYS:
+            column = table.columns.get(key)
+            if column is None:
+                continue
+            coloured = {
+                row for row in table.rows if fills.get((row, column), "") not in tool_colours
+            }
+            runs_by_column[column] = tuple(_row_runs(first, last, coloured))
+        spans = ranges.setdefault(res.sheet.name, [])
+        for start, end, runs in _blocks(runs_by_column):
+            for top, bottom in runs:
+                spans.append(f"{column_letter(start)}{top}:{column_letter(end)}{bottom}")
     rules = {
         sheet: PendingRule(tuple(spans), config.mots.en_attente, config.couleur_en_attente)
         for sheet, spans in ranges.items()
+        if spans
     }
     for sheet in marks.rules:
         rules.setdefault(sheet, PendingRule((), config.mots.en_attente, config.couleur_en_attente))
     return rules
 
 
-def _runs(columns: list[int]) -> list[tuple[int, int]]:
+def marks_colours(marks: Marks) -> set[tuple[str, str]]:
+    """The colours the tool itself put (an older version painted awaited cells one by one)."""
+    return {
+        (sheet, mark.tool_colour) for (sheet, _), mark in marks.marks.items() if mark.tool_colour
+    }
+
+
+def _row_runs(first: int, last: int, skipped: set[int]) -> list[tuple[int, int]]:
     runs: list[tuple[int, int]] = []
-    for column in columns:
-        if runs and column == runs[-1][1] + 1:
-            runs[-1] = (runs[-1][0], column)
+    for row in range(first, last + 1):
+        if row in skipped:
+            continue
+        if runs and runs[-1][1] == row - 1:
+            runs[-1] = (runs[-1][0], row)
         else:
-            runs.append((column, column))
+            runs.append((row, row))
     return runs
+
+
+def _blocks(
+    runs_by_column: dict[int, tuple[tuple[int, int], ...]],
+) -> list[tuple[int, int, tuple[tuple[int, int], ...]]]:
+    """Adjacent columns with the same row runs, as rectangles (V5:X40 rather than three)."""
+    blocks: list[tuple[int, int, tuple[tuple[int, int], ...]]] = []
+    for column in sorted(runs_by_column):
+        runs = runs_by_column[column]
+        if blocks and blocks[-1][1] == column - 1 and blocks[-1][2] == runs:
+            blocks[-1] = (blocks[-1][0], column, runs)
+        else:
+            blocks.append((column, column, runs))
+    return blocks
 
 
 def controls_sheet(findings: list[Finding]) -> OwnedSheet:
