@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import lru_cache
 
 from .cells import EXCEL_ERRORS, CellReader, Reading, State
 from .config import Config
@@ -541,8 +542,18 @@ def _findings(
 
 
 def _shows(d: Decision, key: str, word: str) -> bool:
-    text = shown_text(key, d.value) if d.action is Action.WRITE else d.before
-    return bool(text) and label_key(text, drop_number=False) == label_key(word, drop_number=False)
+    """The cell shows the awaited word once Recalculer has run (cheap: called per cell)."""
+    text = d.value if d.action is Action.WRITE else d.before
+    if not isinstance(text, str) or not text:
+        return False
+    if text == word:
+        return True
+    return len(text) < 3 * len(word) and _same_word(text, word)
+
+
+@lru_cache(maxsize=4096)
+def _same_word(text: str, word: str) -> bool:
+    return label_key(text, drop_number=False) == label_key(word, drop_number=False)
 
 
 _AWAITED_NAMES = {

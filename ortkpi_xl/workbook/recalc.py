@@ -362,12 +362,10 @@ def table_changes(res: TableResult, config: Config, marks: Marks | None = None) 
                 new = shown_text(key, d.value)
                 change(row, column, note=replaced_note(d.before, new, _basis(comp, d.row, key)))
                 noted.add((row, column))
-    for index in range(comp.rows):
-        kept = _row_kept(plan, table, index)
-        if kept:  # one note per row, on its first kept figure
-            row, column = table.rows[index], kept[0][0]
-            change(row, column, note=kept_note([text for _, text in kept]))
-            noted.add((row, column))
+    for index, kept in _kept_by_row(plan, table).items():
+        row, column = table.rows[index], kept[0][0]  # one note per row, on its first figure
+        change(row, column, note=kept_note([text for _, text in kept]))
+        noted.add((row, column))
     # the tool's older notes on these rows that nothing re-issues go (history notes stay)
     rows = {*table.rows, table.header_row}
     columns = {table.columns[k] for k in plan.decisions}
@@ -390,15 +388,16 @@ def table_changes(res: TableResult, config: Config, marks: Marks | None = None) 
     ]
 
 
-def _row_kept(plan: TablePlan, table: Table, index: int) -> list[tuple[int, str]]:
-    """(column, "F6 84,2 %") of every figure typed without counts and kept in a row."""
-    out = []
+def _kept_by_row(plan: TablePlan, table: Table) -> dict[int, list[tuple[int, str]]]:
+    """Row → (column, "F6 84,2 %") of every figure typed without counts and kept."""
+    out: dict[int, list[tuple[int, str]]] = {}
     for key in COMPUTED_KEYS:
+        column = table.columns.get(key)
         for d in plan.decisions.get(key, ()):
-            if d.row == index and d.shown is not None and d.shown.outcome is Outcome.TYPED:
-                column = table.columns[key]
-                out.append((column, f"{column_letter(column)}{table.rows[index]} {d.before}"))
-    return out
+            if d.shown is not None and d.shown.outcome is Outcome.TYPED and column is not None:
+                address = f"{column_letter(column)}{table.rows[d.row]}"
+                out.setdefault(d.row, []).append((column, f"{address} {d.before}"))
+    return dict(sorted(out.items()))
 
 
 def _basis(comp: Computation, row: int, key: str) -> str:
