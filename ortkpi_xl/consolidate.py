@@ -29,6 +29,7 @@ from .fields import COUNT_KEYS, FIELD_BY_KEY, FIELDS, Kind
 from .findings import Finding, Severity, count_by_severity
 from .formatting import format_number
 from .normalize import label_key
+from .readiness import COVERAGE_RULES
 from .synthesis import Programme, Synthesis, programme_key
 from .workbook.changes import OwnedSheet
 from .workbook.reader import WorkbookData, read_workbook
@@ -152,7 +153,10 @@ def gather(
                 Issue(Severity.ERREUR, path.name, "", f"classeur_{rule}", f"{exc} Classeur ignoré.")
             )
             continue
-        counts = count_by_severity(findings)
+        # a site's workbook made from the template carries the other sites' empty sheets:
+        # they are left out below (feuille_vide), not a reason to call the workbook invalid
+        counts = count_by_severity(f for f in findings if f.regle not in COVERAGE_RULES)
+        findings = [f for f in findings if f.regle not in COVERAGE_RULES]
         if counts[Severity.ERREUR]:
             result.issues.append(
                 Issue(

@@ -15,15 +15,14 @@ from ..checks import check_rows, check_stale
 from ..config import Config
 from ..engine import Computation, Outcome, compute
 from ..fields import FIELD_BY_KEY
-from ..findings import Finding, Severity, count_by_severity, ready_for_submission, sort_key
+from ..findings import Finding, Severity, sort_key
 from ..indicators import EXTERNAL_KEYS, INDICATORS, Indicator
 from ..synthesis import SiteTable, Synthesis, summarize
-from .changes import UNSET, CellChange, ChangeSet, OwnedSheet
+from .changes import UNSET, CellChange, ChangeSet
+from .controls import CONTROLS_SHEET, controls_sheet  # noqa: F401 - re-exported
 from .layout import Table
+from .outputs import readiness_findings, tool_sheets
 from .reader import SheetData, WorkbookData, stored_computed, table_columns
-from .synthesis_sheet import synthesis_sheet
-
-CONTROLS_SHEET = "Contrôles"
 
 
 @dataclass
@@ -131,6 +130,7 @@ def validate(book: WorkbookData, config: Config) -> list[Finding]:
         stored = stored_computed(res.sheet, res.table)
         stored = {k: v for k, v in stored.items() if res.table.computable(_indicator(k))}
         findings += check_stale(res.computation, stored, res.sheet.name, res.table.address)
+    findings += readiness_findings(book, results, findings, config)  # each site's state
     return sorted(findings, key=sort_key)
 
 
@@ -185,9 +185,8 @@ def recalculate(book: WorkbookData, config: Config) -> Recalculation:
     findings = structural_findings(book, results)
     for res in results:
         findings += check_rows(res.computation, res.sheet.name, res.table.address)
-    findings = sorted(findings, key=sort_key)
-    changes.owned_sheets.append(controls_sheet(findings))
-    changes.owned_sheets.append(synthesis_sheet(synthesis_of(results, findings), config))
+    findings, sheets = tool_sheets(book, results, findings, config)  # readiness, Contrôles…
+    changes.owned_sheets += sheets
     return Recalculation(changes, findings, results)
 
 
@@ -249,29 +248,3 @@ def table_changes(res: TableResult, config: Config) -> list[CellChange]:
                 )
             )
     return out
-
-
-def controls_sheet(findings: list[Finding]) -> OwnedSheet:
-    """The ``Contrôles`` sheet: a verdict line and one row per finding, linked to its cell."""
-    counts = count_by_severity(findings)
-    verdict = (
-        "Prêt pour la transmission : aucune erreur."
-        if ready_for_submission(findings)
-        else f"Pas prêt pour la transmission : {counts[Severity.ERREUR]} erreur(s) à corriger."
-    )
-    rows: list[list[object]] = [
-        ["Contrôles du classeur des indicateurs (écrits par Recalculer / Valider)"],
-        [verdict],
-        [
-            f"{counts[Severity.ERREUR]} erreur(s), {counts[Severity.AVERTISSEMENT]} "
-            f"avertissement(s), {counts[Severity.INFO]} information(s)."
-        ],
-        ["Gravité", "Feuille", "Cellule", "Règle", "Message"],
-    ]
-    links: dict[tuple[int, int], str] = {}
-    for f in findings:
-        rows.append([f.gravite.value, f.feuille, f.cellule, f.regle, f.message])
-        if f.cellule:
-            quoted = "'" + f.feuille.replace("'", "''") + "'"
-            links[(len(rows), 3)] = f"{quoted}!{f.cellule}"
-    return OwnedSheet(CONTROLS_SHEET, rows, widths=[14, 20, 10, 30, 110], header_row=4, links=links)
