@@ -49,6 +49,8 @@ def written(tmp_path_factory) -> Path:
 def test_the_sites_state_comes_first_in_tab_order(written):
     ws = load_workbook(written)["Contrôles"]
     assert ws["A2"].value.startswith("Pas prêt pour la transmission")
+    # 18 reçus for 16 présentés; ORT Marseille without figures; ORT Lyon, ORT Toulouse: no sheet
+    assert ws["A3"].value.startswith("4 erreurs")
     assert "ORT Marseille" in ws["A2"].value
     sites = controls_sites(ws)
     assert list(sites) == [
@@ -84,6 +86,11 @@ def test_one_line_per_row_and_problem_in_french_errors_first(written):
     error = next(ln for ln in lines if ln["Contrôle"] == rule_name("reussis_sup_presentes"))
     assert error["Ligne"] == R0 and error["Cellule"] == f"K{R0}"
     assert error["Formation"] == "CAP MIS 2023 - 2025"
+    # a site without figures: its to-do in the sites' block, not one line per row
+    assert not [ln for ln in lines if ln["Feuille"] == "ORT Marseille"]
+    assert "ORT Marseille : sans chiffres" in " ".join(
+        str(c.value) for c in ws["A"] if isinstance(c.value, str)
+    )
     # three awaited figures on one row make one line, not three
     awaited = [ln for ln in lines if ln["Contrôle"] == rule_name("en_attente")]
     assert len(awaited) == len({(ln["Feuille"], ln["Ligne"]) for ln in awaited})

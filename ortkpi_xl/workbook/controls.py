@@ -61,6 +61,10 @@ STATE_FILLS = {
     SiteState.ABSENT: "F4C7C3",
 }
 _LINE_HEIGHT = 15.0  # points, one line of the default font
+# findings that only carry a state (shown in the sites' block, not counted twice)
+_STATUS_ONLY = frozenset(("site_complet", "site_a_completer", "reseau_complet"))
+# what the to-do of a site without figures already says, row by row
+_SAID_BY_THE_TODO = frozenset(("effectifs_manquants",))
 _CENTRE_TOP = CellStyle(align="center", wrap=True)
 
 
@@ -167,7 +171,7 @@ def controls_sheet(
     (sheet, row), to name it beside the row number."""
     labels = labels or {}
     b = _Sheet()
-    counts = count_by_severity(detail_findings(findings))
+    counts = count_by_severity(f for f in findings if f.regle not in _STATUS_ONLY)
     tab_order = [*sheets, *(s.name for s in readiness.sites)] if readiness else list(sheets)
     said = verdict(findings, order=tab_order)
     b.add("Contrôles du classeur des indicateurs")
@@ -188,8 +192,20 @@ def controls_sheet(
             "puis informations, feuille par feuille"
         )
     )
+    shown = detail_findings(findings)
+    empty: list[str] = []
+    if readiness is not None:  # a site with no figure yet: its to-do in the block says it all
+        empty = [s.name for s in readiness.sites if s.state is SiteState.SANS_CHIFFRES]
+        shown = [f for f in shown if not (f.feuille in empty and f.regle in _SAID_BY_THE_TODO)]
+        shown = [f for f in shown if not (f.feuille in empty and f.gravite is Severity.INFO)]
+    if empty:
+        note = b.add(
+            f"{join_names(empty)} : sans chiffres — leurs lignes « à saisir » et leurs chiffres "
+            "attendus ne sont pas répétés ici (voir « État des sites » ci-dessus)."
+        )
+        b.cell_styles[(note, 1)] = CellStyle(italic=True, colour="595959")
     header_row = b.add(*_DETAIL_HEADER)
-    lines = group_lines(detail_findings(findings))
+    lines = group_lines(shown)
     order = _sheet_order(lines, sheets, readiness)
     lines.sort(key=lambda ln: (_RANK[ln.severity], order[ln.sheet], ln.row, ln.rule))
     if not lines:
