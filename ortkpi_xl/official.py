@@ -108,6 +108,12 @@ class OfficialSite:
         published = [y for y in self.years if y.published]
         return published[-1] if published else None
 
+    def latest_with(self, key: str) -> OfficialYear | None:
+        """The latest millésime that publishes ``key`` (a rate may be withheld in the latest
+        millésime and published in the one before)."""
+        found = [y for y in self.years if y.value(key) is not None]
+        return found[-1] if found else None
+
     @property
     def newest(self) -> OfficialYear | None:
         """The latest millésime of the file, figures or not."""

@@ -485,7 +485,7 @@ def _official_cells(
     b: _Builder, row: int, column: int, site: str, official: OfficialFigures
 ) -> None:
     found = official.site(site)
-    latest = found.latest if found is not None else None
+    latest = found.latest_with("emploi_6") or found.latest if found is not None else None
     if latest is None:
         b.set(row, column, "—")
         b.style(row, column, _CENTRE)
