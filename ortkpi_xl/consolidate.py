@@ -31,7 +31,7 @@ from .formatting import format_number
 from .normalize import label_key
 from .readiness import COVERAGE_RULES
 from .synthesis import Programme, Synthesis, programme_key
-from .workbook.changes import OwnedSheet
+from .workbook.changes import CellStyle, OwnedSheet, PrintSetup
 from .workbook.reader import WorkbookData, read_workbook
 from .workbook.recalc import compute_tables, recalculate, synthesis_of, validate
 from .workbook.template import HEADER_ROW, _site_sheet, template_rows
@@ -352,7 +352,19 @@ def _consolidation_sheet(result: Consolidation) -> OwnedSheet:
         rows.append(
             [issue.classeur, issue.feuille, issue.gravite.value, issue.regle, issue.message]
         )
-    return OwnedSheet(CONSOLIDATION_SHEET, rows, widths=[24, 20, 14, 22, 110], header_row=4)
+    return OwnedSheet(
+        CONSOLIDATION_SHEET,
+        rows,
+        widths=[24, 20, 14, 22, 110],
+        header_row=4,
+        cell_styles={(r, 5): CellStyle(wrap=True) for r in range(5, len(rows) + 1)},
+        print_setup=PrintSetup(
+            landscape=True,
+            title_rows=(4, 4),
+            area=f"A1:E{len(rows)}",
+            footer="Consolidation des classeurs des sites",
+        ),
+    )
 
 
 def build_network_workbook(result: Consolidation, config: Config) -> Workbook:

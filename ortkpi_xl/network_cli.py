@@ -14,8 +14,9 @@ from .config import Config
 from .consolidate import consolidate, workbook_paths
 from .errors import InputDataError
 from .findings import Severity
+from .normalize import label_key
 from .publish import publish
-from .readiness import COVERAGE_RULES
+from .readiness import COVERAGE_RULES, configured_sites
 from .synthesis import Summary
 from .workbook.outputs import official_of, readiness_of, site_synthesis
 from .workbook.reader import read_workbook
@@ -150,8 +151,20 @@ def _run_synthese(args: argparse.Namespace) -> int:
     if skipped:
         print(f"Feuilles vides non reprises : {len(skipped)}.")
     if result.synthesis is not None:
-        for summary in (*result.synthesis.sites, result.synthesis.network):
+        for summary in result.synthesis.sites:
             print(_summary_line(summary, config))
+        network = configured_sites(config)
+        known = {label_key(n, drop_number=False) for n in network}
+        network += [
+            s.name
+            for s in result.synthesis.sites
+            if label_key(s.name, drop_number=False) not in known
+        ]
+        present = [s.name for s in result.synthesis.sites if s.has_data]
+        print(
+            f"{_summary_line(result.synthesis.network, config)[:-1]} — chiffres regroupés sur "
+            f"{len(present)} site{'s' if len(present) > 1 else ''} sur {len(network)}."
+        )
     print(f"Écrit : {target} (feuilles « Synthèse », « Consolidation », « Contrôles »)")
     return EXIT_OK if result.ok else EXIT_FINDINGS
 

@@ -238,13 +238,25 @@ def _readme(wb: Workbook, config: Config) -> None:
         ),
         (
             "",
-            "La feuille « Synthèse », réécrite par Recalculer : pour chaque site et pour le "
-            "réseau, les taux regroupés (total des numérateurs / total des dénominateurs, "
-            "jamais une moyenne de taux) à côté des effectifs qui les fondent, les notes "
-            "moyennes avec le nombre de formations notées, les chiffres en attente et les "
-            "erreurs ; puis, par site, un graphique par indicateur. Rassembler les classeurs "
-            "des sites : ortkpi-xl synthese dossier -o reseau.xlsx ; page web à publier : "
-            "ortkpi-xl publier classeur.xlsx -o dossier.",
+            "La feuille « Synthèse », réécrite par Recalculer, s'imprime comme un tableau de "
+            "bord : sur la première page, chaque site du réseau (complet, à compléter ou sans "
+            "chiffres) et le réseau, les principaux taux regroupés (total des numérateurs / "
+            "total des dénominateurs, jamais une moyenne de taux) avec, sous chacun, ce sur "
+            "quoi il repose, et les chiffres officiels InserJeunes de chaque établissement ; "
+            "puis leur évolution par millésime, puis une page par site avec ses formations.",
+        ),
+        (
+            "",
+            "La feuille « Contrôles » dit d'abord si le classeur est prêt et, site par site, "
+            "ce qu'il reste à faire ; puis une ligne par formation et par problème, avec un "
+            "lien vers la cellule. « Chiffres InserJeunes » garde les chiffres officiels "
+            "importés (ortkpi-xl inserjeunes classeur.xlsx fr-en-inserjeunes-cfa.csv, ou le "
+            "bouton Importer InserJeunes).",
+        ),
+        (
+            "",
+            "Rassembler les classeurs des sites : ortkpi-xl synthese dossier -o reseau.xlsx ; "
+            "page web à publier : ortkpi-xl publier classeur.xlsx -o dossier.",
         ),
         ("h", "Légende des couleurs"),
         ("legend-entete", "En-tête : intitulés officiels des colonnes (ne pas les modifier)."),
@@ -306,6 +318,7 @@ def _readme(wb: Workbook, config: Config) -> None:
                 ws.cell(row=r, column=1).font = font
         r += 1
     _print_setup(ws, landscape=False)
+    ws.print_area = f"A1:B{r - 1}"
 
 
 def _formula_examples() -> str:
@@ -337,6 +350,7 @@ def build_template(config: Config) -> Workbook:
     conf.column_dimensions["A"].width = 18
     conf.column_dimensions["B"].width = 24
     _print_setup(conf, landscape=False)
+    conf.print_area = "A1:B1"
     wb.properties.creator = "ortkpi-xl"
     wb.properties.title = "Indicateurs de performance des CFA ORT"
     return wb
