@@ -83,7 +83,7 @@ def line_chart(chart_id: str, title: str, categories: list[str], lines: list[Lin
     value, the value written at each point, a legend drawn in the chart."""
     from ..formatting import excel_round, format_percent
 
-    width, height, left, right, top, bottom = 360, 230, 34, 14, 14, 58
+    width, height, left, right, top, bottom = 360, 240, 42, 28, 16, 66
     plot_w, plot_h = width - left - right, height - top - bottom
     step = plot_w / max(len(categories) - 1, 1)
 
@@ -142,7 +142,7 @@ def line_chart(chart_id: str, title: str, categories: list[str], lines: list[Lin
                 f'<text x="{px:.1f}" y="{py + offset:.1f}" class="chart-point" '
                 f'text-anchor="middle" fill="{line.colour}">{excel_round(v * 100, 0)}</text>'
             )
-        ly = height - 30 + (index // 2) * 14
+        ly = height - 28 + (index // 2) * 16
         lx = left + (index % 2) * 160
         parts.append(
             f'<line x1="{lx}" y1="{ly - 4}" x2="{lx + 22}" y2="{ly - 4}" stroke="{line.colour}" '

@@ -361,6 +361,12 @@ def official_section(site: str, official: OfficialFigures, config: Config, ancho
     )
 
 
+def _short_millesime(millesime: str) -> str:
+    """``cumul 2018-2019`` → ``2018-19`` (room for six on a phone's chart)."""
+    match = re.search(r"(\d{4})\s*-\s*\d{2}(\d{2})", millesime)
+    return f"{match.group(1)}-{match.group(2)}" if match else millesime.replace("cumul ", "")
+
+
 def _official_history(site: str, years: Sequence[OfficialYear]) -> str:
     head = "".join(f'<th scope="col">{escape(FIGURE_BY_KEY[k].short)}</th>' for k in OFFICIAL_SHOWN)
     rows = "".join(
@@ -388,7 +394,7 @@ def _official_history(site: str, years: Sequence[OfficialYear]) -> str:
     svg = line_chart(
         chart_id,
         f"Évolution des chiffres officiels InserJeunes — {site}",
-        [y.millesime.replace("cumul ", "") for y in years],
+        [_short_millesime(y.millesime) for y in years],
         lines,
     )
     return (

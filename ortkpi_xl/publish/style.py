@@ -58,6 +58,7 @@ td.chiffre { white-space: nowrap; font-weight: 700; font-variant-numeric: tabula
 td.mot, td.vide { color: var(--discret); font-style: italic; }
 td.avenir { color: var(--discret); font-style: italic; white-space: nowrap; }
 table.resume td { text-align: center; }
+table.resume td.avenir[colspan] { text-align: left; }
 table.resume th[scope="row"] { position: sticky; left: 0; background: var(--fond);
   min-width: 11rem; max-width: 18rem; }
 table.resume tbody tr:nth-child(even) th[scope="row"] { background: var(--zebre); }

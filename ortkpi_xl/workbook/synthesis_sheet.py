@@ -694,10 +694,21 @@ def _site_block(b: _Builder, site: Summary) -> None:
                 fmt = _POINTS_FORMAT
             else:
                 fmt = _MARK if ind.rule is Rule.MARK else _PERCENT
-            b.set(row, 5 + offset, _cell_value(result, ind), fmt)
+            value = _cell_value(result, ind)
+            b.set(row, 5 + offset, value, fmt)
             was_typed = result.outcome is Outcome.TYPED
-            b.style(row, 5 + offset, _TYPED if was_typed else _CENTRE)
+            style = _TYPED if was_typed else _CENTRE
+            width = b.widths[4 + offset] if 4 + offset < len(b.widths) else 10.0
+            if isinstance(value, str) and len(value) > width * 1.1:  # a typed status, whole
+                style = CellStyle(align="center", wrap=True, size=9)
+                lines = _wrapped_lines(value, width * 1.3)
+                b.heights[row] = max(b.heights.get(row, 15.0), 12.0 * lines + 3)
+            b.style(row, 5 + offset, style)
             typed = typed or was_typed
+        if len(label) > b.widths[0] * 1.1:  # a long programme name, whole
+            b.style(row, 1, CellStyle(wrap=True))
+            lines = _wrapped_lines(label, b.widths[0] * 1.15)
+            b.heights[row] = max(b.heights.get(row, 15.0), 15.0 * lines)
     notes = [
         f"* moins de {config.seuil_petit_effectif} entrants : un apprenti pèse lourd dans les "
         "taux ; 9 à 11 non exigés."
