@@ -68,7 +68,7 @@ def official_sheet(official: OfficialFigures, config: Config) -> OwnedSheet:
     """The sheet that keeps the official figures: one row per site and millésime."""
     layout = sheet_rows(official)
     header = 5
-    widths = [18.0, 11.0, 10.0, 62.0, 15.0] + [12.0] * 7 + [26.0, 9.0]
+    widths = [18.0, 11.0, 10.0, 62.0, 15.0, 12.0, 12.0, 15.0] + [12.0] * 4 + [26.0, 9.0]
     return OwnedSheet(
         OFFICIAL_SHEET,
         layout.rows,
