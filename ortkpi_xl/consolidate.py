@@ -29,8 +29,9 @@ from .fields import COUNT_KEYS, FIELD_BY_KEY, FIELDS, Kind
 from .findings import Finding, Severity, count_by_severity
 from .formatting import format_number
 from .normalize import label_key
+from .readiness import COVERAGE_RULES
 from .synthesis import Programme, Synthesis, programme_key
-from .workbook.changes import OwnedSheet
+from .workbook.changes import CellStyle, OwnedSheet, PrintSetup
 from .workbook.reader import read_workbook
 from .workbook.recalc import (
     TableResult,
@@ -151,7 +152,10 @@ def gather(
                 Issue(Severity.ERREUR, path.name, "", f"classeur_{rule}", f"{exc} Classeur ignoré.")
             )
             continue
-        counts = count_by_severity(findings)
+        # a site's workbook made from the template carries the other sites' empty sheets:
+        # they are left out below (feuille_vide), not a reason to call the workbook invalid
+        counts = count_by_severity(f for f in findings if f.regle not in COVERAGE_RULES)
+        findings = [f for f in findings if f.regle not in COVERAGE_RULES]
         if counts[Severity.ERREUR]:
             result.issues.append(
                 Issue(
@@ -347,7 +351,19 @@ def _consolidation_sheet(result: Consolidation) -> OwnedSheet:
         rows.append(
             [issue.classeur, issue.feuille, issue.gravite.value, issue.regle, issue.message]
         )
-    return OwnedSheet(CONSOLIDATION_SHEET, rows, widths=[24, 20, 14, 22, 110], header_row=4)
+    return OwnedSheet(
+        CONSOLIDATION_SHEET,
+        rows,
+        widths=[24, 20, 14, 22, 110],
+        header_row=4,
+        cell_styles={(r, 5): CellStyle(wrap=True) for r in range(5, len(rows) + 1)},
+        print_setup=PrintSetup(
+            landscape=True,
+            title_rows=(4, 4),
+            area=f"A1:E{len(rows)}",
+            footer="Consolidation des classeurs des sites",
+        ),
+    )
 
 
 def build_network_workbook(result: Consolidation, config: Config) -> Workbook:

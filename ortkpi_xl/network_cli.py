@@ -14,10 +14,13 @@ from .config import Config
 from .consolidate import consolidate, workbook_paths
 from .errors import InputDataError
 from .findings import Severity
+from .normalize import label_key
 from .publish import publish
+from .readiness import COVERAGE_RULES, configured_sites
 from .synthesis import Summary
+from .workbook.outputs import official_of, readiness_of, site_synthesis
 from .workbook.reader import read_workbook
-from .workbook.recalc import compute_tables, recalculate, synthesis_of
+from .workbook.recalc import recalculate
 
 
 class ProgressBar:
@@ -148,8 +151,20 @@ def _run_synthese(args: argparse.Namespace) -> int:
     if skipped:
         print(f"Feuilles vides non reprises : {len(skipped)}.")
     if result.synthesis is not None:
-        for summary in (*result.synthesis.sites, result.synthesis.network):
+        for summary in result.synthesis.sites:
             print(_summary_line(summary, config))
+        network = configured_sites(config)
+        known = {label_key(n, drop_number=False) for n in network}
+        network += [
+            s.name
+            for s in result.synthesis.sites
+            if label_key(s.name, drop_number=False) not in known
+        ]
+        present = [s.name for s in result.synthesis.sites if s.has_data]
+        print(
+            f"{_summary_line(result.synthesis.network, config)[:-1]} — chiffres regroupés sur "
+            f"{len(present)} site{'s' if len(present) > 1 else ''} sur {len(network)}."
+        )
     print(f"Écrit : {target} (feuilles « Synthèse », « Consolidation », « Contrôles »)")
     return EXIT_OK if result.ok else EXIT_FINDINGS
 
@@ -196,8 +211,11 @@ def _run_publier(args: argparse.Namespace) -> int:
     config = config_of(args)
     source = Path(args.classeur)
     book = read_workbook(source, config)
-    _, findings = recalculate(book, config)  # the figures as Recalculer computes them now
-    errors = [f for f in findings if f.gravite is Severity.ERREUR]
+    recalculation = recalculate(book, config)  # the figures as Recalculer computes them now
+    findings = recalculation.findings
+    # a site without figures does not make the others' figures wrong: it is published as
+    # « résultats à venir », not a reason to refuse
+    errors = [f for f in findings if f.gravite is Severity.ERREUR and f.regle not in COVERAGE_RULES]
     if errors and not args.malgre_erreurs:
         print(
             f"Erreur : {len(errors)} erreur(s) de validation — des chiffres incohérents ne doivent "
@@ -208,14 +226,27 @@ def _run_publier(args: argparse.Namespace) -> int:
         for finding in errors[:5]:
             print(f"  « {finding.feuille} » {finding.message}", file=sys.stderr)
         return EXIT_FINDINGS
-    synthesis = synthesis_of(compute_tables(book, config), findings)
-    result = publish(synthesis, Path(args.sortie), config, day=args.date)
+    results = recalculation.results
+    synthesis = site_synthesis(results, findings)
+    readiness = readiness_of(book, results, findings, config, synthesis)
+    result = publish(
+        synthesis,
+        Path(args.sortie),
+        config,
+        day=args.date,
+        readiness=readiness,
+        official=official_of(book),
+    )
     for site, path in result.pages.items():
         print(f"Page de {site} : {path}")
     if result.index:
         print(f"Index du réseau : {result.index}")
-    for site in result.skipped:
-        print(f"{site} : aucun chiffre saisi, pas de page.")
+    for status in readiness.sites:
+        if status.name not in result.pages:
+            why = (
+                "pas de feuille dans le classeur" if not status.has_sheet else "aucun chiffre saisi"
+            )
+            print(f"{status.name} : {why}, pas de page (« résultats à venir » dans l'index).")
     if not result.pages:
         print("Erreur : aucun site n'a de chiffres à publier.", file=sys.stderr)
         return EXIT_FAILURE

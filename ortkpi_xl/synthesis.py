@@ -181,10 +181,20 @@ class Programme:
 
     @property
     def has_data(self) -> bool:
-        """Something was typed or computed: a headcount, or a figure of any indicator."""
-        return any(v is not None for v in self.counts.values()) or any(
-            r.outcome is Outcome.VALUE for r in self.results.values()
+        """Something was typed or computed: a headcount, or a figure of any indicator (a rate
+        typed without its headcounts included)."""
+        return self.has_counts or any(
+            r.outcome in (Outcome.VALUE, Outcome.TYPED) for r in self.results.values()
         )
+
+    @property
+    def has_counts(self) -> bool:
+        return any(v is not None for v in self.counts.values())
+
+    @property
+    def typed(self) -> bool:
+        """Some rate was typed without the headcounts behind it (never pooled)."""
+        return any(r.outcome is Outcome.TYPED for r in self.results.values())
 
     def basis(self, key: str) -> str:
         """What this row's figure rests on, in French (``16 reçus sur 16 présentés``)."""

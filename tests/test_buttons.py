@@ -17,6 +17,8 @@ from fake_xlwings import FakeBook
 from ortkpi_xl import buttons
 from ortkpi_xl.cli import main
 from ortkpi_xl.fields import FIELDS
+from ortkpi_xl.official import OFFICIAL_SHEET
+from ortkpi_xl.rule_names import rule_name
 from workbooks import FIRST_DATA_ROW as R0
 from workbooks import seed_like
 
@@ -78,8 +80,8 @@ def test_recalculer_writes_what_the_command_line_writes(tmp_path):
     assert book.value("Ecole de Travail", f"T{R0}") == "En attente"
     assert "enquête" in book.cell("Ecole de Travail", "T4").note
     assert book.cell("Ecole de Travail", f"K{R0}").note == "Chiffre vérifié avec le jury"
-    controls = [c.value for (r, col), c in book.sheets["Contrôles"].cells.items() if col == 4]
-    assert "en_attente" in controls
+    controls = [c.value for (r, col), c in book.sheets["Contrôles"].cells.items() if col == 5]
+    assert rule_name("en_attente") in controls  # the rule's French name
     prompt, mode = book.app.alerts[-1]
     assert prompt.startswith("Indicateurs recalculés") and mode == "info"
 
@@ -139,8 +141,8 @@ def test_valider_writes_controles_and_says_not_ready(tmp_path):
     book = FakeBook.from_xlsx(seed_like(tmp_path / "w.xlsx"))
     message = buttons.valider(book)
     assert message.startswith("Pas prêt")
-    rules = {c.value for (r, col), c in book.sheets["Contrôles"].cells.items() if col == 4}
-    assert "valeur_a_recalculer" in rules
+    rules = {c.value for (r, col), c in book.sheets["Contrôles"].cells.items() if col == 5}
+    assert rule_name("valeur_a_recalculer") in rules
     assert book.app.alerts[-1][1] == "critical"
 
 
@@ -173,7 +175,7 @@ def test_texts_that_excel_would_parse_are_protected(tmp_path):
     buttons.recalculer(book)  # the fake raises if a formula were written
 
 
-def test_inserjeunes_button_fills_the_site_block(tmp_path):
+def test_inserjeunes_button_writes_the_official_figures(tmp_path):
     from conftest import shared_path
 
     root = Path(__file__).resolve().parent.parent
@@ -181,7 +183,7 @@ def test_inserjeunes_button_fills_the_site_block(tmp_path):
     real = shared_path("data", "inserjeunes", "fr-en-inserjeunes-cfa.csv")
     message = buttons.inserjeunes(book, [str(real)])
     assert message and message.startswith("InserJeunes")
-    assert "0751488K" in book.value("Ecole de Travail", "A3")
+    assert book.value(OFFICIAL_SHEET, "B6") == "0751488K"  # the establishment's figures
 
 
 def test_inserjeunes_button_with_a_bad_file_says_so(tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import zipfile
@@ -103,7 +104,14 @@ def test_readme_main_command_on_the_bundled_template(tmp_path):
         text=True,
         cwd=tmp_path,
     )
-    assert run.returncode == 0, run.stdout + run.stderr
+    # the template's three other sites have no figures yet: Valider says so (exit 1), site by
+    # site, before any detail — never "prêt pour la transmission"
+    assert run.returncode == 1, run.stdout + run.stderr
+    head = run.stdout.split("Feuille «")[0]
+    assert re.search(r"Ecole de Travail +complet", head)
+    assert re.search(r"ORT Lyon +sans chiffres", head)
+    assert "— pas prêt pour la transmission" in run.stdout
+    assert "— prêt pour la transmission" not in run.stdout
 
 
 def test_sub_command_help_says_usage_once(capsys):

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook, load_workbook
+from sheets_read import dashboard
 
 from ortkpi_xl.cli import main
 from ortkpi_xl.config import default_config
@@ -102,21 +103,26 @@ def test_consolidates_a_folder_and_reports_every_problem_without_stopping(consol
 
 def test_network_synthesis_pools_the_sites_rows(consolidated):
     out = consolidated[0]
-    ws = load_workbook(out)["Synthèse"]
-    header = [c.value for c in ws[4]]
-    rows = {
-        r[0]: dict(zip(header, r, strict=False))
-        for r in ws.iter_rows(min_row=5, max_row=8, values_only=True)
-    }
-    assert list(rows) == ["ORT Lyon", "ORT Marseille", "ORT Toulouse", "Réseau ORT"]
+    rows = dashboard(load_workbook(out)["Synthèse"])
+    # every site of the network, the one nobody sent included, then the network
+    assert list(rows) == [
+        "ORT Lyon",
+        "ORT Marseille",
+        "ORT Toulouse",
+        "Ecole de Travail",
+        "Réseau ORT",
+    ]
+    assert rows["Ecole de Travail"]["État"][0] == "pas de feuille"
     network = rows["Réseau ORT"]
+    assert network["État"][0] == "3 sites sur 4"
     # présentés / entrants over all rows of the three sites kept (not Marseille v2)
     entrants = 10 + 30 + 20 + 12 + 12 + 10
     presentes = 10 + 15 + 18 + 12 + 12 + 10
-    assert (network["Présentés (1)"], network["Entrants (1)"]) == (presentes, entrants)
-    assert network["1 Taux de présentation"] == pytest.approx(presentes / entrants)
-    assert rows["ORT Toulouse"]["Erreurs"] >= 2  # 18 reçus > 12 présentés, the duplicate row
-    assert rows["ORT Lyon"]["Erreurs"] == 0
+    value, basis = network["1 Présentation"]
+    assert value == pytest.approx(presentes / entrants)
+    assert basis == f"n = {entrants}"
+    assert rows["ORT Toulouse"]["État"][0] == "à compléter"  # 18 reçus > 12 présentés…
+    assert rows["ORT Lyon"]["État"][0] == "complet"
 
 
 def test_template_sample_figures_give_way_to_the_real_site(tmp_path, capsys):

@@ -10,9 +10,12 @@ import pytest
 from conftest import shared_path
 from inserjeunes_files import formation_depp_file
 from openpyxl import load_workbook
+from sheets_read import controls_detail, dashboard, find_row
 
 from ortkpi_xl.cli import main
 from ortkpi_xl.fields import FIELDS
+from ortkpi_xl.official import OFFICIAL_SHEET
+from ortkpi_xl.rule_names import rule_name
 from workbooks import cell_snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,28 +33,73 @@ def workbook(tmp_path) -> Path:
     return path
 
 
-def test_real_establishment_file_lands_in_the_site_block(workbook, tmp_path, capsys):
+def official_rows(path: Path) -> list[dict[str, object]]:
+    ws = load_workbook(path)[OFFICIAL_SHEET]
+    header_row = find_row(ws, "Site", "UAI")
+    header = [c.value for c in ws[header_row]]
+    rows = []
+    for row in ws.iter_rows(min_row=header_row + 1):
+        if row[0].value is None:
+            break
+        rows.append({h: c for h, c in zip(header, row, strict=False) if h})
+    return rows
+
+
+def test_real_establishment_file_lands_as_numbers_in_the_official_sheet(workbook, tmp_path, capsys):
     real = shared_path("data", "inserjeunes", "fr-en-inserjeunes-cfa.csv")
     out = tmp_path / "out.xlsx"
     assert main(["inserjeunes", str(workbook), str(real), "-o", str(out)]) == 0
     report = capsys.readouterr().out
     assert "0751488K" in report
+    rows = official_rows(out)
+    edt = [r for r in rows if r["Site"].value == SITE]
+    # every millésime the file holds, oldest first, each with its provenance
+    assert [r["Millésime"].value for r in edt] == [f"cumul {y}-{y + 1}" for y in range(2018, 2024)]
+    latest = edt[-1]
+    assert latest["UAI"].value == "0751488K"
+    assert latest["Taux d'emploi à 6 mois"].value == pytest.approx(0.49)
+    assert latest["Taux d'emploi à 6 mois"].number_format == "0%"
+    assert latest["Taux d'emploi à 6 mois attendu"].value == pytest.approx(0.61)
+    va = latest["Valeur ajoutée officielle de l'établissement (points)"]
+    assert va.value == pytest.approx(-12) and "points" in va.number_format
+    assert latest["Taux de poursuite d'études"].value == pytest.approx(0.48)
+    assert latest["Taux d'emploi à 12 mois"].value == pytest.approx(0.58)
+    assert latest["Taux d'emploi à 18 mois"].value == "non publié"
+    assert latest["Fichier"].value == "fr-en-inserjeunes-cfa.csv"
+    assert latest["Ligne du fichier"].value == 7233  # the file's own line
+    # ORT Lyon (0694376G, "O R T"): four millésimes, the latest without employment rates
+    lyon = [r for r in rows if r["Site"].value == "ORT Lyon"]
+    assert len(lyon) == 4 and lyon[-1]["Taux d'emploi à 6 mois"].value == "non publié"
+    assert lyon[-1]["Taux de poursuite d'études"].value == pytest.approx(0.79)
+    # sites without a UAI say so
+    marseille = next(r for r in rows if r["Site"].value == "ORT Marseille")
+    assert "Pas d'UAI InserJeunes" in marseille["Établissement"].value
     ws = load_workbook(out)[SITE]
-    block = ws["A3"].value
-    for text in (
-        "0751488K",
-        "cumul 2023-2024",
-        "49 %",
-        "61 %",
-        "-12 points",
-        "48 %",
-        "58 %",
-        "fr-en-inserjeunes-cfa.csv",
-    ):
-        assert text in block, text
-    assert "ce n'est pas l'indicateur 9" in ws["A3"].comment.text
+    assert ws["A3"].value is None or "InserJeunes — établissement" not in ws["A3"].value
     # the per-programme cells are not filled with the establishment's rate
     assert ws[f"{COL['insertion_emploi']}5"].value == "En attente"
+    # Synthèse shows them beside the network's own figures
+    synthese = dashboard(load_workbook(out)["Synthèse"])
+    assert synthese[SITE]["Emploi à 6 mois"][0] == pytest.approx(0.49)
+    assert synthese[SITE]["Millésime (cumul)"][0] == "2023-2024"
+
+
+def test_a_second_import_rewrites_the_sheet_and_keeps_a_persons_sheet_safe(workbook, tmp_path):
+    real = shared_path("data", "inserjeunes", "fr-en-inserjeunes-cfa.csv")
+    assert main(["inserjeunes", str(workbook), str(real)]) == 0
+    first = official_rows(workbook)
+    assert main(["inserjeunes", str(workbook), str(real)]) == 0
+    assert len(official_rows(workbook)) == len(first)
+    assert load_workbook(workbook).sheetnames.count(OFFICIAL_SHEET) == 1
+    # a person's own sheet of the same name is never overwritten
+    other = tmp_path / "autre.xlsx"
+    shutil.copy(ROOT / "workbook_template.xlsx", other)
+    wb = load_workbook(other)
+    wb.create_sheet(OFFICIAL_SHEET)["A1"] = "Mes notes sur InserJeunes"
+    wb.save(other)
+    before = other.read_bytes()
+    assert main(["inserjeunes", str(other), str(real)]) != 0
+    assert other.read_bytes() == before
 
 
 def test_formation_file_fills_the_rate_with_its_source(workbook, tmp_path):
@@ -95,8 +143,8 @@ def test_a_persons_figure_is_kept_and_reported(workbook, tmp_path, capsys):
     capsys.readouterr()
     main(["valider", str(workbook), "--json"])
     ws = load_workbook(workbook)["Contrôles"]
-    rules = [r[3] for r in ws.iter_rows(min_row=5, values_only=True)]
-    assert "inserjeunes_different" in rules
+    rules = [line["Contrôle"] for line in controls_detail(ws)]
+    assert rule_name("inserjeunes_different") in rules
     json.loads(capsys.readouterr().out)
 
 

@@ -1,20 +1,28 @@
-"""``ortkpi-xl publier``: static, accessible, self-contained French pages, seen in Chromium."""
+"""``ortkpi-xl publier``: pages a parent reads — key figures first, details folded, every site
+of the network listed, the official InserJeunes figures, accessible, self-contained."""
 
 from __future__ import annotations
 
 import os
-import struct
-import subprocess
-import zlib
+import re
+from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from conftest import shared_path
 from openpyxl import Workbook
+from rendering import contrast, pdf_pages, pdf_texts, png_pixels, print_to_pdf, screenshot
 
 from ortkpi_xl.cli import main
+from ortkpi_xl.config import default_config
+from ortkpi_xl.engine import Outcome, Result, compute
 from ortkpi_xl.fields import FIELDS
-from ortkpi_xl.publish.page import millesime
+from ortkpi_xl.official import OfficialFigures
+from ortkpi_xl.publish.names import programme_title
+from ortkpi_xl.publish.page import millesime, official_section, points, shown
+from ortkpi_xl.publish.style import CSS
+from ortkpi_xl.synthesis import SiteTable, summarize
 
 KEYS = [f.key for f in FIELDS]
 EVIL = '<script>alert("x")</script> & Co'
@@ -79,6 +87,7 @@ ROWS = {
     ],
     "ORT Lyon": [programme("5DRH", 14, 14, 13, 1, niveau=7)],
     "ORT Marseille": [dict(formation="BTS OL 2", promotion="2023 - 2025")],  # nothing yet
+    # ORT Toulouse: no sheet at all
 }
 
 
@@ -86,6 +95,8 @@ ROWS = {
 def pages(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("publier")
     source = workbook(root / "indicateurs.xlsx", ROWS)
+    real = shared_path("data", "inserjeunes", "fr-en-inserjeunes-cfa.csv")
+    assert main(["inserjeunes", str(source), str(real)]) == 0
     out = root / "site-web"
     assert main(["publier", str(source), "-o", str(out), "--date", "2026-09-01"]) == 0
     return out
@@ -102,6 +113,7 @@ class Page(HTMLParser):
         self.tables: list[dict] = []
         self._heading: str | None = None
         self._caption = False
+        self._in_tbody = False
         self.feed(text)
 
     def handle_starttag(self, tag, attrs):
@@ -119,8 +131,6 @@ class Page(HTMLParser):
             self.tables[-1]["body_rows"] += 1
         if tag == "tbody":
             self._in_tbody = True
-
-    _in_tbody = False
 
     def handle_endtag(self, tag):
         if tag == self._heading:
@@ -146,77 +156,118 @@ def parse(path: Path) -> Page:
     return Page(path.read_text(encoding="utf-8"))
 
 
-def test_one_page_per_site_with_figures_and_an_index(pages, capsys):
+def test_one_page_per_site_with_figures_and_an_index_listing_every_site(pages, capsys):
     names = sorted(p.name for p in pages.iterdir())
-    assert names == ["ecole-de-travail.html", "index.html", "ort-lyon.html"]  # not Marseille
+    assert names == ["ecole-de-travail.html", "index.html", "ort-lyon.html"]
     for path in pages.iterdir():
         assert os.stat(path).st_mode & 0o004, f"{path.name} is not readable by the web server"
+    index = parse(pages / "index.html")
+    rows = re.findall(r'<tr><th scope="row">(.*?)</tr>', (pages / "index.html").read_text())
+    assert len(rows) == 4  # Ecole de Travail, ORT Marseille, ORT Lyon, ORT Toulouse
+    for site in ("Ecole de Travail", "ORT Marseille", "ORT Lyon", "ORT Toulouse"):
+        assert site in index.text
+    assert index.text.count("résultats à venir") == 2  # Marseille, Toulouse
+    links = [a["href"] for t, a in index.tags if t == "a" and a.get("href", "").endswith(".html")]
+    assert set(links) == {"ecole-de-travail.html", "ort-lyon.html"}
+    # the network's figures say what they rest on
+    assert "Chiffres regroupés sur 2 sites sur 4" in index.text
 
 
-def test_site_page_structure_is_accessible_french(pages):
+def test_key_figures_come_first_then_one_table_of_programmes(pages):
+    raw = (pages / "ecole-de-travail.html").read_text(encoding="utf-8")
     page = parse(pages / "ecole-de-travail.html")
-    html = [a for t, a in page.tags if t == "html"][0]
-    assert html["lang"] == "fr"
-    metas = {a.get("name"): a.get("content") for t, a in page.tags if t == "meta"}
-    assert metas["viewport"] == "width=device-width, initial-scale=1"
-    assert page.headings["h1"] == ["Ecole de Travail : nos résultats, formation par formation"]
-    assert {
+    assert page.headings["h2"][:3] == [
+        "L'essentiel",
         "Résultats par formation",
-        "Ensemble du site",
-        "Graphiques",
-        "Définitions des indicateurs",
-        "Les mots à la place d'un chiffre",
-        "Sources et millésimes",
-        "Mentions légales",
-    } <= set(page.headings["h2"])
-    assert "CAP MIS — Monteur en installations sanitaires" in page.headings["h3"]
-    for table in page.tables:
-        assert table["caption"].strip(), table
-        assert all(scope in ("col", "row") for scope in table["th"]), table
-    programme_tables = [t for t in page.tables if ", promotion " in t["caption"]]
-    assert len(programme_tables) == 5
-    assert all(t["body_rows"] == 11 for t in programme_tables)
-    for tag, attrs in page.tags:
-        if tag == "svg":
-            assert attrs["role"] == "img" and attrs["aria-labelledby"]
+        "Chiffres officiels InserJeunes de l'établissement",
+    ]
+    main_start = raw.index('<main id="contenu"')
+    assert raw.index('class="cles"', main_start) < raw.index("<table", main_start)
+    essentials = raw[main_start : raw.index('id="formations"')]
+    assert "93,2 %" in essentials or "%" in essentials  # a figure on the first screen
+    summary = next(t for t in page.tables if t["caption"].startswith("Principaux résultats"))
+    assert summary["body_rows"] == 5  # one row per programme with figures
+    assert raw.count('class="n">n = ') >= 5 * 4  # what each rate rests on
+    # the eleven indicators of each programme, folded
+    assert raw.count('<details class="formation"') == 5
+    assert len([t for t in page.tables if t["caption"].startswith("Les 11 indicateurs")]) == 5
 
 
-def test_page_is_self_contained(pages):
+def test_no_internal_notes_programmes_spelled_out_points_for_the_va(pages):
+    page = parse(pages / "ecole-de-travail.html")
+    text = page.text
+    for internal in ("InserSup", "20 sortants", "le classeur", "Non renseigné", "En attente du"):
+        assert internal not in text, internal
+    assert "à venir" in text
+    sentences = [s.strip() for s in re.split(r"(?<=[.;])\s", text) if len(s.strip()) > 60]
+    repeated = [s for s, n in Counter(sentences).items() if n > 2]
+    assert not repeated, repeated[:3]
+    assert "Monteur en installations sanitaires (CAP MIS)" in text
+    assert "CAP ELEC — certificat d'aptitude professionnelle (CAP)" in text
+    assert "+10 points" in text and "+10 %" not in text
+    assert "56,3 %" in text  # 9 poursuivants sur 16: Excel's rounding
+    assert "9 poursuivants sur 16" in text and "16 reçus sur 16 présentés" in text
+    assert "Petit effectif" in text and "non requis" in text
+    assert "en cours d'acquisition" in text
+    assert "article L6111-8 du code du travail" in text and "Qualiopi" in text
+    assert "publiés le 1er septembre 2026" in text.lower()
+    assert "UAI 0751488K" in text
+
+
+def test_official_figures_latest_block_and_history(pages):
+    raw = (pages / "ecole-de-travail.html").read_text(encoding="utf-8")
+    page = parse(pages / "ecole-de-travail.html")
+    text = page.text
+    assert "Millésime cumul 2023-2024" in text
+    for figure in ("49 %", "61 %", "-12 points", "48 %"):
+        assert figure in text, figure
+    assert "https://www.inserjeunes.education.gouv.fr/diffusion/accueil" in raw
+    assert "Ce n'est pas l'indicateur 9" in text
+    history = next(t for t in page.tables if "millésime par millésime" in t["caption"])
+    assert history["body_rows"] == 6  # cumul 2018-2019 … 2023-2024
+    lyon = parse(pages / "ort-lyon.html").text
+    assert "UAI 0694376G" in lyon and "79 %" in lyon  # poursuite, 2023-2024
+    config = default_config()
+    no_uai = official_section("ORT Marseille", OfficialFigures(), config, "officiel")
+    assert "Aucun identifiant d'établissement InserJeunes (UAI)" in no_uai
+
+
+def test_page_is_accessible_and_self_contained(pages):
     for path in pages.glob("*.html"):
         page = parse(path)
+        html_tag = [a for t, a in page.tags if t == "html"][0]
+        assert html_tag["lang"] == "fr"
+        assert len(page.headings["h1"]) == 1
         tags = {t for t, _ in page.tags}
         assert not tags & {"script", "link", "img", "iframe", "object", "embed"}, path.name
-        assert "style" in tags
+        for table in page.tables:
+            assert table["caption"].strip(), (path.name, table)
+            assert all(scope in ("col", "row") for scope in table["th"]), table
         for tag, attrs in page.tags:
+            if tag == "svg":
+                assert attrs["role"] == "img" and attrs["aria-labelledby"]
             for name in ("src", "srcset", "data", "poster"):
                 assert name not in attrs, (path.name, tag, attrs)
-            if "href" in attrs and tag != "a":
-                raise AssertionError(f"resource link in {path.name}: {tag} {attrs}")
             href = attrs.get("href") or ""
+            if href and tag != "a":
+                raise AssertionError(f"resource link in {path.name}: {tag} {attrs}")
             if tag == "a" and href.startswith(("http:", "https:", "//")):
                 assert href.startswith("https://www.inserjeunes.education.gouv.fr/"), href
-        assert "@import" not in path.read_text(encoding="utf-8")
-        assert "url(" not in path.read_text(encoding="utf-8")
+        raw = path.read_text(encoding="utf-8")
+        assert "@import" not in raw and "url(" not in raw
+        assert raw.count("<desc id=") == raw.count('role="img"')  # a text for every chart
 
 
-def test_what_a_family_needs_is_on_the_page(pages):
-    text = parse(pages / "ecole-de-travail.html").text
-    assert "56,3 %" in text  # 9 poursuivants sur 16 répondants: Excel's rounding
-    assert "9 poursuivants sur 16 présentés" in text or "9 poursuivants sur 16 répondants" in text
-    assert "16 reçus sur 16 présentés" in text
-    assert "niveau 3 (CAP)" in text and "19 apprentis entrés en formation" in text
-    assert "Petit effectif" in text  # CAP MIT, 3 entrants
-    assert "en cours d'acquisition" in text and "Résultat pas encore connu" in text
-    assert "Non requis" in text and "promotion de moins de 11 apprentis" in text
-    assert "NC" in text and "non calculable" in text
-    assert "En attente" in text
-    assert "+10 %" in text and "90,0 % d'insertion − 80,0 % (taux moyen du certificateur)" in text
-    assert "InserJeunes cumul 2023-2024 — millésime cumul 2023-2024" in text
-    assert "article L6111-8 du code du travail" in text and "Qualiopi" in text
-    assert "ce n'est pas la valeur ajoutée officielle d'InserJeunes".lower() in text.lower()
-    assert "publiés le 1er septembre 2026" in text
-    assert "UAI 0751488K" in text
-    assert "rapport des sommes" in text  # how the site figures are pooled
+def test_colours_of_the_style_sheet_are_readable():
+    colours = dict(re.findall(r"--([a-z]+): (#[0-9a-f]{6})", CSS))
+    assert contrast(colours["texte"], colours["fond"]) >= 4.5
+    assert contrast(colours["discret"], colours["fond"]) >= 4.5
+    assert contrast(colours["discret"], colours["zebre"]) >= 4.5
+    assert contrast(colours["lien"], colours["fond"]) >= 4.5
+    assert contrast("#ffffff", colours["bleu"]) >= 4.5
+    for colour in ("#1f4e78", "#b35900", "#3d6b1f"):  # the trend lines' value labels
+        assert contrast(colour, "#ffffff") >= 4.5
+    assert "@media print" in CSS and "@page" in CSS
 
 
 def test_workbook_text_is_escaped(pages):
@@ -227,16 +278,7 @@ def test_workbook_text_is_escaped(pages):
     assert "&lt;script&gt;" in raw
 
 
-def test_index_links_the_sites_and_pools_the_network(pages):
-    page = parse(pages / "index.html")
-    links = [a["href"] for t, a in page.tags if t == "a" and a.get("href", "").endswith(".html")]
-    assert set(links) == {"ecole-de-travail.html", "ort-lyon.html"}
-    assert "Ensemble du réseau" in page.headings["h2"]
-    # network présentation: (16 + 20 + 3 + 17 + 12 + 14) / (19 + 22 + 3 + 19 + 12 + 14)
-    assert "82 présentés sur 89 entrants" in page.text
-
-
-def test_publier_refuses_inconsistent_figures(tmp_path, capsys):
+def test_publier_refuses_inconsistent_figures_not_a_site_without_figures(tmp_path, capsys):
     bad = workbook(tmp_path / "faux.xlsx", {"ORT Lyon": [programme("5DRH", 14, 12, 13, 1)]})
     capsys.readouterr()
     out = tmp_path / "web"
@@ -245,6 +287,40 @@ def test_publier_refuses_inconsistent_figures(tmp_path, capsys):
     assert not out.exists()
     assert main(["publier", str(bad), "-o", str(out), "--malgre-erreurs"]) == 0
     assert (out / "ort-lyon.html").exists()
+
+
+def test_typed_rates_are_published_with_effectifs_non_fournis():
+    config = default_config()
+    comp = compute({"formation": ["BTS OL 2"], "promotion": ["2023-2025"]}, config)
+    site = summarize([SiteTable("ORT Marseille", comp)]).site("ORT Marseille")
+    p = site.programmes[0]
+    p.results["obtention"] = Result(Outcome.TYPED, 0.417, None, "")
+    item = shown(p, "obtention", config)
+    assert (item.text, item.basis) == ("41,7 %", "effectifs non fournis")
+    assert site.pooled["obtention"].value is None
+
+
+def test_names_and_points():
+    config = default_config()
+    comp = compute(
+        {
+            "formation": ["CAP MIS", "CAP MIS 1 AN", "CAP MV", "5DRH"],
+            "intitule": ["Cap Monteur en installations sanitaires", None, None, None],
+        },
+        config,
+    )
+    progs = summarize([SiteTable("S", comp)]).site("S").programmes
+    titles = [programme_title(p, progs) for p in progs]
+    assert titles[0] == "CAP Monteur en installations sanitaires (CAP MIS)"
+    assert titles[1] == "CAP Monteur en installations sanitaires, en 1 an (CAP MIS 1 AN)"
+    assert titles[2] == "CAP MV — certificat d'aptitude professionnelle (CAP)"
+    assert titles[3] == "5DRH"
+    assert (points(0.1), points(-0.2), points(0.0), points(0.01)) == (
+        "+10 points",
+        "-20 points",
+        "0 point",
+        "+1 point",
+    )
 
 
 @pytest.mark.parametrize(
@@ -264,84 +340,13 @@ def test_millesime_read_from_the_source_cell(source, expected):
 # -- seen in a browser --------------------------------------------------------------------------
 
 
-def png_pixels(path: Path) -> tuple[int, int, list[bytes]]:
-    """Width, height and rows of RGB(A) bytes of an 8-bit PNG (enough for a screenshot)."""
-    data = path.read_bytes()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    pos, idat, width = 8, b"", 0
-    while pos < len(data):
-        length, kind = struct.unpack(">I4s", data[pos : pos + 8])
-        chunk = data[pos + 8 : pos + 8 + length]
-        if kind == b"IHDR":
-            width, height, depth, colour = struct.unpack(">IIBB", chunk[:10])
-            assert depth == 8 and colour in (2, 6), (depth, colour)
-            channels = 3 if colour == 2 else 4
-        elif kind == b"IDAT":
-            idat += chunk
-        pos += 12 + length
-    raw = zlib.decompress(idat)
-    stride = width * channels
-    rows, previous = [], bytearray(stride)
-    for y in range(height):
-        kind, line = (
-            raw[y * (stride + 1)],
-            bytearray(raw[y * (stride + 1) + 1 : (y + 1) * (stride + 1)]),
-        )
-        for i in range(stride):
-            left = line[i - channels] if i >= channels else 0
-            up = previous[i]
-            corner = previous[i - channels] if i >= channels else 0
-            if kind == 1:
-                line[i] = (line[i] + left) & 0xFF
-            elif kind == 2:
-                line[i] = (line[i] + up) & 0xFF
-            elif kind == 3:
-                line[i] = (line[i] + (left + up) // 2) & 0xFF
-            elif kind == 4:
-                p = left + up - corner
-                pa, pb, pc = abs(p - left), abs(p - up), abs(p - corner)
-                pred = left if pa <= pb and pa <= pc else up if pb <= pc else corner
-                line[i] = (line[i] + pred) & 0xFF
-        rows.append(bytes(line))
-        previous = line
-    return (
-        width,
-        height,
-        [bytes(r[i * channels : i * channels + 3]) for r in rows for i in (0, width - 3)],
-    )
-
-
-def screenshot(chromium: Path, page: Path, out: Path, size: str, profile: Path) -> Path:
-    subprocess.run(
-        [
-            str(chromium),
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--hide-scrollbars",
-            f"--user-data-dir={profile}",
-            f"--screenshot={out}",
-            f"--window-size={size}",
-            page.as_uri(),
-        ],
-        capture_output=True,
-        timeout=90,
-        check=False,
-    )
-    assert out.exists() and out.stat().st_size > 10_000, f"no screenshot of {page.name} ({size})"
-    return out
-
-
 @pytest.mark.chromium
+@pytest.mark.parametrize("page_name", ["ecole-de-travail.html", "index.html"])
 @pytest.mark.parametrize("size", ["390,1600", "1280,1200"])
-def test_chromium_renders_the_page_on_a_phone_and_a_desktop(pages, chromium, tmp_path, size):
-    shot = screenshot(
-        chromium, pages / "ecole-de-travail.html", tmp_path / "page.png", size, tmp_path / "p"
-    )
+def test_chromium_shows_the_page_on_a_phone_and_a_desktop(
+    pages, chromium, tmp_path, size, page_name
+):
+    shot = screenshot(chromium, pages / page_name, tmp_path / "page.png", size, tmp_path / "p")
     width, height, edges = png_pixels(shot)
     assert (width, height) == tuple(int(v) for v in size.split(","))
     left, right = edges[0::2], edges[1::2]
@@ -351,3 +356,17 @@ def test_chromium_renders_the_page_on_a_phone_and_a_desktop(pages, chromium, tmp
     assert body, "nothing below the header"
     # nothing runs off the right edge: below the band the last columns stay white
     assert all(min(px) >= 250 for px in body), "content overflows the page width"
+
+
+@pytest.mark.chromium
+def test_chromium_prints_the_site_page_on_a_few_pages_figures_first(pages, chromium, tmp_path):
+    pdf = print_to_pdf(
+        chromium, pages / "ecole-de-travail.html", tmp_path / "p.pdf", tmp_path / "q"
+    )
+    count = pdf_pages(pdf)
+    assert 1 <= count <= 4, count
+    texts = pdf_texts(pdf)
+    assert texts[0].strip(), "a blank first page"
+    assert "L'essentiel" in texts[0] and "%" in texts[0]
+    everything = " ".join(texts)
+    assert "Chiffres officiels InserJeunes" in everything and "Mentions légales" in everything

@@ -1,17 +1,30 @@
-"""The ``Synthèse`` sheet written by Recalculer: figures, headcounts, native charts."""
+"""The ``Synthèse`` sheet written by Recalculer: a board's dashboard, then each site."""
 
 from __future__ import annotations
 
 import re
-import subprocess
 import zipfile
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import column_index_from_string
+from sheets_read import dashboard, find_row, site_table
 
 from ortkpi_xl.cli import main
+from ortkpi_xl.config import default_config
+from ortkpi_xl.engine import Outcome, Result, compute
+from ortkpi_xl.synthesis import SiteTable, summarize
+from ortkpi_xl.workbook.synthesis_sheet import (
+    HIGHER,
+    LOWER,
+    sessions,
+    synthesis_sheet,
+    word_for,
+)
 from workbooks import seed_like
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def recalc(path: Path, out: Path) -> Path:
@@ -19,112 +32,143 @@ def recalc(path: Path, out: Path) -> Path:
     return out
 
 
-@pytest.fixture
-def seed_out(tmp_path) -> Path:
-    return recalc(seed_like(tmp_path / "seed.xlsx"), tmp_path / "out.xlsx")
+@pytest.fixture(scope="module")
+def seed_out(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("synthese")
+    return recalc(seed_like(root / "seed.xlsx"), root / "out.xlsx")
 
 
-def table_row(ws, name: str) -> dict[str, object]:
-    header = [c.value for c in ws[4]]
-    for row in ws.iter_rows(min_row=5, values_only=True):
-        if row[0] == name:
-            return {h: v for h, v in zip(header, row, strict=False) if h}
-    raise AssertionError(f"no row {name!r}")
+@pytest.fixture(scope="module")
+def template_out(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("modele")
+    return recalc(ROOT / "workbook_template.xlsx", root / "out.xlsx")
 
 
-def test_network_table_pools_with_the_headcounts(seed_out):
-    ws = load_workbook(seed_out)["Synthèse"]
-    site = table_row(ws, "Ecole de Travail")
-    # présentés / entrants over the rows whose rate is computable (BTS NDRC: 0 entrants, out)
-    assert (site["Présentés (1)"], site["Entrants (1)"]) == (58, 70)
-    assert site["1 Taux de présentation"] == pytest.approx(58 / 70)
-    assert (site["Reçus (4)"], site["Présentés (4)"]) == (37, 41)  # CAP ELEC: status, out
-    assert site["6 Satisfaction des apprentis"] == pytest.approx(4.4)  # typed "4,4"
-    assert site["Formations (6)"] == 1
-    assert site["7 Satisfaction des entreprises"] == "NC"
-    # BTS MS's VA typed by hand (+ 5 %) is an input; no other row has a VA
-    assert site["9 Valeur ajoutée (écart au certificateur)"] == pytest.approx(0.05)
-    assert site["En attente (9 à 11)"] == 9  # CAP MIS: 10 from the site's InserJeunes column
-    assert site["Erreurs"] == 0
-    network = table_row(ws, "Réseau ORT")
-    assert network["Entrants (1)"] == 70
-    header = [c.value for c in ws[4]]
-    column = header.index("1 Taux de présentation") + 1
-    assert ws.cell(row=5, column=column).number_format == "0.0%"
-    assert ws.cell(row=5, column=1).hyperlink.location == "'Ecole de Travail'!A1"
+def test_dashboard_lists_every_site_and_a_bold_network_row_that_says_what_it_rests_on(
+    template_out,
+):
+    ws = load_workbook(template_out)["Synthèse"]
+    rows = dashboard(ws)
+    assert list(rows) == [
+        "Ecole de Travail",
+        "ORT Marseille",
+        "ORT Lyon",
+        "ORT Toulouse",
+        "Réseau ORT",
+    ]
+    assert rows["ORT Marseille"]["État"][0] == "sans chiffres"
+    network = rows["Réseau ORT"]
+    assert network["État"][0] == "1 site sur 4"
+    assert network["Formations"] == (13, "sur 37")
+    value, basis = network["4 Obtention"]
+    assert value == pytest.approx(125 / 140) and basis == "n = 140"
+    # awaited figures read as awaited, never as NC
+    assert network["10 Insertion dans l'emploi"][0] == "En attente"
+    assert network["9 Valeur ajoutée (points)"][0] == "En attente"
+    network_row = find_row(ws, "Réseau ORT")
+    assert ws.cell(row=network_row, column=1).font.b
+    assert ws.cell(row=network_row, column=5).font.b
+    assert "sans chiffres : ORT Marseille, ORT Lyon et ORT Toulouse" in ws["A2"].value
 
 
-def test_site_block_shows_words_and_the_charts_read_numbers_only(seed_out):
-    ws = load_workbook(seed_out)["Synthèse"]
-    rows = list(ws.iter_rows(values_only=True))
-    title = next(
-        i for i, r in enumerate(rows) if r[0] == "Ecole de Travail — indicateurs par formation"
-    )
-    header = rows[title + 1]
-    programmes = {
-        r[0]: dict(zip(header[:14], r[:14], strict=True)) for r in rows[title + 2 : title + 8]
-    }
-    assert programmes["BTS NDRC 2"]["1 Taux de présentation"] == "NC"
-    assert programmes["CAP ELEC"]["4 Taux d'obtention"] == "en cours d'acquisition"
-    assert programmes["CAP MIT"]["10 Taux d'insertion dans l'emploi"] == "Non requis"
-    charts = load_workbook(seed_out)["Synthèse"]._charts
+def test_higher_and_lower_is_better_are_apart_and_charts_read_hidden_numbers(template_out):
+    wb = load_workbook(template_out)
+    ws = wb["Synthèse"]
+    header_row = find_row(ws, "Site", "État")
+    groups = [c.value for c in ws[header_row - 1]]
+    assert "Plus haut = mieux" in groups and "Plus bas = mieux" in groups
+    assert groups.index("Plus haut = mieux") < groups.index("Plus bas = mieux")
+    header = [c.value for c in ws[header_row]]
+    lower = groups.index("Plus bas = mieux")
+    assert header[lower].startswith("2 ") and header[lower + 1].startswith("3 ")
+    charts = ws._charts
     titles = [c.title.tx.rich.p[0].r[0].t for c in charts]
-    assert titles[0] == "Réseau — taux regroupés par site"
-    assert "Ecole de Travail — Obtention du diplôme" in titles
-    assert "Ecole de Travail — Satisfaction des parties prenantes" in titles
+    assert "Réussite et poursuite d'études (plus haut = mieux) — session 2025" in titles
+    assert "Interruptions et ruptures (plus bas = mieux) — session 2025" in titles
+    hidden = {k for k, d in ws.column_dimensions.items() if d.hidden}
     for chart in charts:
+        assert chart.visible_cells_only is False  # hidden cells are plotted
+        assert chart.dataLabels is not None or all(s.dLbls for s in chart.series)
         for series in chart.series:
             ref = series.val.numRef.f
             col, first, last = re.fullmatch(
                 r"'Synthèse'!\$([A-Z]+)\$(\d+):\$\1\$(\d+)", ref
             ).groups()
+            assert col in hidden, f"{ref}: the chart's numbers must sit in hidden columns"
             values = [ws[f"{col}{r}"].value for r in range(int(first), int(last) + 1)]
             assert all(v is None or isinstance(v, (int, float)) for v in values), (ref, values)
-            assert len(values) == 6 or len(values) == 2  # 6 programmes, or site + network
+    # the print area leaves the hidden numbers out
+    last = re.search(r":\$?([A-Z]+)\$?\d+$", ws.print_area).group(1)
+    assert column_index_from_string(last) < min(column_index_from_string(c) for c in hidden)
 
 
-def chart_parts(path: Path) -> list[str]:
-    with zipfile.ZipFile(path) as z:
-        return sorted(
-            n for n in z.namelist() if re.match(r"xl/(charts/chart|drawings/drawing)\d+\.xml$", n)
-        )
+def test_site_page_marks_small_cohorts_and_keeps_the_words(seed_out):
+    ws = load_workbook(seed_out)["Synthèse"]
+    programmes = site_table(ws, "Ecole de Travail")
+    assert "CAP MIT *" in programmes  # 3 entrants
+    assert programmes["BTS NDRC 2"]["1 Présentation"] == "NC"  # 0 entrants
+    assert programmes["CAP ELEC"]["4 Obtention"] == "en cours d'acquisition"
+    assert programmes["CAP MIT *"]["10 Insertion dans l'emploi"] == "Non requis"
+    assert programmes["BTS MS"]["9 Valeur ajoutée (points)"] == pytest.approx(5)  # typed + 5%
+    text = [c.value for c in ws["A"] if isinstance(c.value, str)]
+    assert any(t.startswith("* moins de 11 entrants") for t in text)
+
+
+def test_every_sheet_the_tool_writes_prints_on_landscape_a4(template_out):
+    wb = load_workbook(template_out)
+    for name in ("Synthèse", "Contrôles", "Ecole de Travail", "ORT Toulouse"):
+        ws = wb[name]
+        assert ws.page_setup.orientation == "landscape", name
+        assert ws.page_setup.paperSize in (9, "9"), name
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, name
+        assert ws.print_area, name
+    site = wb["Ecole de Travail"]
+    assert site.print_title_rows.replace("$", "") == "4:4"
+    assert site.print_title_cols.replace("$", "") == "A:C"  # the programme on every page
+    assert site.page_setup.fitToWidth == 3
+    synthese = wb["Synthèse"]
+    assert synthese.row_breaks.brk, "the dashboard is a page of its own"
 
 
 def test_second_recalculation_rebuilds_the_charts_without_duplicating_them(seed_out, tmp_path):
-    once = chart_parts(seed_out)
-    twice_path = recalc(seed_out, tmp_path / "twice.xlsx")
-    twice = chart_parts(twice_path)
-    assert len([p for p in once if "charts/" in p]) == 8  # network + 7 of the site
-    assert once == twice
-    wb = load_workbook(twice_path)
-    assert len(wb["Synthèse"]._charts) == 8
-    assert sum(len(ws._charts) for ws in wb.worksheets) == 8
-    assert wb.sheetnames.count("Synthèse") == 1
+    def parts(path: Path) -> list[str]:
+        with zipfile.ZipFile(path) as z:
+            return sorted(n for n in z.namelist() if re.match(r"xl/charts/chart\d+\.xml$", n))
+
+    twice = recalc(seed_out, tmp_path / "twice.xlsx")
+    assert parts(seed_out) == parts(twice)
+    assert len(load_workbook(twice)["Synthèse"]._charts) == len(parts(twice))
 
 
-def test_empty_sites_get_a_sentence_not_empty_charts(tmp_path):
-    path = tmp_path / "modele.xlsx"
-    assert main(["modele", str(path)]) == 0
-    ws = load_workbook(path)["Synthèse"]
-    texts = [r[0] for r in ws.iter_rows(values_only=True) if r and isinstance(r[0], str)]
-    assert any(t.startswith("Pas de graphique pour : Présentation") for t in texts)  # Marseille
-    titles = [c.title.tx.rich.p[0].r[0].t for c in ws._charts]
-    assert not any(t.startswith("ORT Marseille") for t in titles)
-    assert "Ecole de Travail — Présentation" in titles
-
-
-@pytest.mark.libreoffice
-def test_libreoffice_renders_the_charts_and_sees_no_error(tmp_path, lo_check):
-    path = tmp_path / "modele.xlsx"
-    assert main(["modele", str(path)]) == 0
-    twice = recalc(path, tmp_path / "twice.xlsx")
-    pdf = tmp_path / "twice.pdf"
-    run = subprocess.run(
-        [str(lo_check), str(twice), "--pdf", str(pdf)], capture_output=True, text=True, timeout=180
+def test_words_where_a_pooled_figure_has_no_value():
+    config = default_config()
+    comp = compute(
+        {"formation": ["a", "b"], "entrants": [30, 5], "presentes": [None, None]}, config
     )
-    assert run.returncode == 0, run.stdout + run.stderr
-    assert run.stdout.strip().endswith("0 error cells")
-    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
-    # chart titles are in no cell: finding them in the PDF means LibreOffice drew the charts
-    assert "Ecole de Travail — Présentation" in text
-    assert "Réseau — taux regroupés par site" in text
+    site = summarize([SiteTable("S", comp)]).site("S")
+    assert word_for(site, "insertion_emploi", config) == "En attente"  # a is awaited
+    assert word_for(site, "presentation", config) == "NC"
+    small = summarize([SiteTable("S", compute({"formation": ["b"], "entrants": [5]}, config))])
+    assert word_for(small.site("S"), "insertion_emploi", config) == "Non requis"
+
+
+def test_typed_rates_without_counts_are_shown_and_never_pooled():
+    config = default_config()
+    comp = compute({"formation": ["BTS OL 2"], "promotion": ["2023-2025"]}, config)
+    site = summarize([SiteTable("ORT Marseille", comp)]).site("ORT Marseille")
+    programme = site.programmes[0]
+    typed = Result(Outcome.TYPED, 0.417, None, "Taux saisi sans effectifs.")
+    programme.results["obtention"] = typed
+    assert word_for(site, "obtention", config) == "effectifs non fournis"
+    assert site.pooled["obtention"].value is None  # never pooled
+    sheet = synthesis_sheet(summarize([SiteTable("ORT Marseille", comp)]), config)
+    assert sheet.rows  # builds without the typed figure in any pooled cell
+
+
+def test_session_years_come_from_the_promotions():
+    config = default_config()
+    comp = compute({"formation": ["a", "b"], "promotion": ["2023 - 2025", "2024-2026"]}, config)
+    assert sessions(summarize([SiteTable("S", comp)]).network.programmes) == (
+        "sessions 2025 et 2026"
+    )
+    assert HIGHER and LOWER == ("interruption", "rupture")

@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from sheets_read import controls_detail, find_row
 
 from ortkpi_xl.cli import main
 from ortkpi_xl.config import default_config
+from ortkpi_xl.rule_names import rule_name
 from ortkpi_xl.workbook.reader import read_workbook
 from workbooks import FIRST_DATA_ROW as R0
 from workbooks import cell_snapshot, seed_like
@@ -121,11 +123,10 @@ def test_running_twice_gives_the_same_workbook(seed, tmp_path):
 def test_controles_sheet_lists_findings_with_links(seed, tmp_path):
     out = recalc(seed, tmp_path / "out.xlsx")
     ws = load_workbook(out)["Contrôles"]
-    rows = list(ws.iter_rows(values_only=True))
-    assert rows[3][:5] == ("Gravité", "Feuille", "Cellule", "Règle", "Message")
-    rules = {r[3] for r in rows[4:]}
-    assert "en_attente" in rules
-    linked = [c for c in ws["C"][4:] if c.value]
+    detail = controls_detail(ws)
+    assert rule_name("en_attente") in {line["Contrôle"] for line in detail}
+    header = find_row(ws, "Feuille", "Ligne")
+    linked = [c for c in ws["F"][header:] if c.value]
     assert linked and all(c.hyperlink is not None for c in linked)
 
 
@@ -139,7 +140,9 @@ def test_valider_json_and_exit_codes(seed, tmp_path, capsys):
     assert not any(f["cellule"] == f"R{R0 + 3}" for f in stale)  # the typed VA is kept
     out = recalc(seed, tmp_path / "out.xlsx")
     capsys.readouterr()
-    assert main(["valider", str(out)]) == 0
+    one_site = tmp_path / "config.yaml"  # this workbook carries one site of the network
+    one_site.write_text('feuilles_sites: ["Ecole de Travail"]\nsites: {}\n', encoding="utf-8")
+    assert main(["valider", str(out), "--config", str(one_site)]) == 0
     text = capsys.readouterr().out
     assert "Feuille « Ecole de Travail »" in text and "prêt pour la transmission" in text
     assert "lancez Recalculer" not in text

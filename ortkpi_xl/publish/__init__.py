@@ -1,8 +1,10 @@
 """The publication a CFA puts on its website: static, accessible French HTML pages.
 
-``publish`` writes one page per site that has figures and an ``index.html`` for the network,
-each a single self-contained file (style and SVG charts inside, no script, no external
-resource), from the same pooled figures as the ``Synthèse`` sheet.
+``publish`` writes one page per site that has figures and an ``index.html`` for the network
+that lists every site of the network (« résultats à venir » for a site without figures), each a
+single self-contained file (style and SVG charts inside, no script, no external resource), from
+the same pooled figures as the ``Synthèse`` sheet and the official InserJeunes figures the
+workbook keeps.
 """
 
 from __future__ import annotations
@@ -15,8 +17,10 @@ from pathlib import Path
 
 from ..config import Config
 from ..errors import WorkbookError
+from ..official import OfficialFigures
+from ..readiness import Readiness
 from ..synthesis import Synthesis
-from .page import index_page, site_page, slug
+from .page import SiteEntry, index_page, site_page, slug
 
 __all__ = ["Publication", "publish"]
 
@@ -50,17 +54,24 @@ def publish(
     config: Config,
     *,
     day: _dt.date | None = None,
+    readiness: Readiness | None = None,
+    official: OfficialFigures | None = None,
 ) -> Publication:
-    """Write the pages into ``folder`` (created if needed) and say what was written."""
+    """Write the pages into ``folder`` (created if needed) and say what was written.
+
+    ``readiness`` names every site of the network (the index lists them all) and what the
+    network's figures rest on; ``official`` holds the establishments' InserJeunes figures.
+    """
     folder = Path(folder)
     day = day or _dt.date.today()
+    official = official or OfficialFigures()
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise WorkbookError(f"Impossible de créer le dossier {folder} : {exc}.") from None
     result = Publication(folder)
     names: set[str] = {"index"}
-    published = []
+    hrefs: dict[str, str] = {}
     for summary in synthesis.sites:
         if not summary.has_data:
             result.skipped.append(summary.name)
@@ -71,10 +82,19 @@ def publish(
         names.add(name)
         path = folder / f"{name}.html"
         uai = config.sites.get(summary.name).uai if summary.name in config.sites else ()
-        _write(path, site_page(summary, config, day=day, uai=uai))
+        _write(path, site_page(summary, config, day=day, uai=uai, official=official))
         result.pages[summary.name] = path
-        published.append((summary, path.name))
-    if published:
+        hrefs[summary.name] = path.name
+    summaries = {s.name: s for s in synthesis.sites}
+    order = [s.name for s in readiness.sites] if readiness else [s.name for s in synthesis.sites]
+    entries = [SiteEntry(n, summaries.get(n), hrefs.get(n)) for n in order]
+    if result.pages:
         result.index = folder / "index.html"
-        _write(result.index, index_page(published, synthesis.network, config, day=day))
+        coverage = readiness.coverage.text() if readiness else ""
+        _write(
+            result.index,
+            index_page(
+                entries, synthesis.network, config, day=day, coverage=coverage, official=official
+            ),
+        )
     return result

@@ -61,7 +61,42 @@ class ChartSpec:
     width_cm: float = 16.0
     height_cm: float = 7.5
     y_max: float | None = None  # fixed top of the value axis (None: automatic)
+    y_step: float | None = None  # distance between the value axis' labels (None: automatic)
     show_values: bool = True  # data labels with the values on the bars
+    kind: str = "bar"  # "bar": clustered columns; "line": one line with markers per series
+    horizontal: bool = False  # bars drawn across, categories listed top to bottom
+    value_format: str = ""  # number format of the values on the bars ("": the writer's)
+    # series colours, RGB hex, in series order (empty: the writer's palette)
+    colours: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CellStyle:
+    """How a cell of an owned sheet looks, beyond its value and number format (all optional).
+
+    A writer that cannot show a presentation detail may ignore it: the values stay right.
+    """
+
+    fill: str | None = None  # background, RGB hex
+    colour: str | None = None  # text colour, RGB hex
+    bold: bool = False
+    italic: bool = False
+    size: float | None = None  # font size in points (None: the workbook's default)
+    wrap: bool = False  # wrapped text, aligned to the top of the cell
+    align: str | None = None  # horizontal alignment: "left", "center" or "right"
+
+
+@dataclass(frozen=True)
+class PrintSetup:
+    """How an owned sheet prints: orientation, fitting, repeated rows, area, page breaks."""
+
+    landscape: bool = True
+    fit_width: int = 1  # pages across (0: no fitting, printed at 100 %)
+    fit_height: int = 0  # pages down (0: as many as needed)
+    title_rows: tuple[int, int] | None = None  # first and last row repeated on every page
+    area: str | None = None  # print area, e.g. "A1:P40" (None: the used range)
+    row_breaks: tuple[int, ...] = ()  # a new page starts after each of these rows
+    footer: str = ""  # centre footer text; page numbers are added on the right
 
 
 @dataclass(frozen=True)
@@ -78,6 +113,15 @@ class OwnedSheet:
     charts: list[ChartSpec] = field(default_factory=list)
     title_rows: tuple[int, ...] = ()  # rows whose first cell is a block title (bold)
     subheader_rows: tuple[int, ...] = ()  # other table headers, styled like header_row
+    # presentation (optional; see ``CellStyle``): a row's style covers its cells up to the
+    # widest row, a cell's style is laid over its row's
+    row_styles: dict[int, CellStyle] = field(default_factory=dict)
+    cell_styles: dict[tuple[int, int], CellStyle] = field(default_factory=dict)
+    row_heights: dict[int, float] = field(default_factory=dict)  # points
+    hidden_columns: tuple[int, ...] = ()  # helper ranges (e.g. the numbers charts read)
+    print_setup: PrintSetup | None = None
+    freeze: bool = True  # freeze the rows down to ``header_row``
+    autofilter: bool = True  # a filter on the ``header_row`` table
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from ..cli import EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK, config_of, config_option, register
 from ..findings import Finding, Severity, count_by_severity, ready_for_submission
+from ..readiness import detail_findings, report_lines
+from ..readiness import verdict as readiness_verdict
 from ..xlsx.package import write_changes
 from .reader import read_workbook
 from .recalc import recalculate, validate
@@ -110,10 +112,11 @@ def _valider_arguments(parser: argparse.ArgumentParser) -> None:
 _RANK = {Severity.ERREUR: 0, Severity.AVERTISSEMENT: 1, Severity.INFO: 2}
 
 
-def format_findings(findings: list[Finding], name: str) -> str:
-    """Human report: grouped by sheet, errors first, with a verdict."""
-    lines = [f"Classeur : {name}"]
-    by_sheet = sorted(findings, key=lambda f: f.feuille)
+def format_findings(findings: list[Finding], name: str, every: list[Finding] | None = None) -> str:
+    """Human report: grouped by sheet, errors first, with a verdict (``every``: all the
+    findings, for each site's state, when ``findings`` are filtered)."""
+    lines = [f"Classeur : {name}", *report_lines(every or findings)]  # each site's state first
+    by_sheet = sorted(detail_findings(findings), key=lambda f: f.feuille)
     for sheet, group in groupby(by_sheet, key=lambda f: f.feuille):
         items = sorted(group, key=lambda f: _RANK[f.gravite])
         lines.append("")
@@ -121,11 +124,7 @@ def format_findings(findings: list[Finding], name: str) -> str:
         for f in items:
             lines.append(f"  {f.gravite.value:<13} {f.cellule:<7} {f.message}")
     counts = count_by_severity(findings)
-    verdict = (
-        "prêt pour la transmission"
-        if ready_for_submission(findings)
-        else "pas prêt pour la transmission"
-    )
+    verdict = readiness_verdict(findings)
     lines.append("")
     lines.append(
         f"Bilan : {counts[Severity.ERREUR]} erreur(s), "
@@ -144,7 +143,7 @@ def _run_valider(args: argparse.Namespace) -> int:
         json.dump([f.as_dict() for f in shown], sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
-        print(format_findings(shown, Path(args.classeur).name))
+        print(format_findings(shown, Path(args.classeur).name, findings))
     return EXIT_OK if ready_for_submission(findings) else EXIT_FINDINGS
 
 

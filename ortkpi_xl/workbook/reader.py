@@ -22,12 +22,13 @@ from ..cells import Reading, State
 from ..config import Config
 from ..errors import InputDataError, WorkbookError
 from ..fields import FIELD_BY_KEY
+from ..official import OFFICIAL_SHEET
 from ..ownership import OUTPUT_KEYS, Stored
 from ..xlsx.guard import check_workbook_file
 from .layout import Merge, Table, column_letter, find_tables
 from .marks import REGISTRY_SHEET, Marks
 
-OWNED_SHEETS = ("Contrôles", "Synthèse", "xlwings.conf", REGISTRY_SHEET)
+OWNED_SHEETS = ("Contrôles", "Synthèse", "xlwings.conf", REGISTRY_SHEET, OFFICIAL_SHEET)
 
 
 @dataclass

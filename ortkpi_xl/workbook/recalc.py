@@ -15,7 +15,7 @@ from ..config import Config
 from ..engine import Computation, Outcome, compute
 from ..explanations import HISTORY_PREFIX, column_note, kept_note, replaced_note
 from ..fields import COUNT_KEYS, FIELDS, label_of, programme_name, promotion_key
-from ..findings import Finding, Severity, count_by_severity, ready_for_submission, sort_key
+from ..findings import Finding, Severity, sort_key
 from ..indicators import INDICATOR_BY_KEY, INDICATORS
 from ..normalize import label_key
 from ..ownership import (
@@ -29,13 +29,12 @@ from ..ownership import (
     shown_text,
 )
 from ..synthesis import SiteTable, Synthesis, count_noun, summarize
-from .changes import UNSET, CellChange, ChangeSet, OwnedSheet, PendingRule
+from .changes import UNSET, CellChange, ChangeSet, PendingRule
+from .controls import CONTROLS_SHEET, controls_sheet  # noqa: F401 - re-exported
 from .layout import Table, column_letter
 from .marks import Marks
+from .outputs import readiness_findings, tool_sheets
 from .reader import SheetData, WorkbookData, table_columns, table_formats, table_outputs
-from .synthesis_sheet import synthesis_sheet
-
-CONTROLS_SHEET = "Contrôles"
 
 
 @dataclass
@@ -239,12 +238,15 @@ def _findings(book: WorkbookData, results: list[TableResult]) -> list[Finding]:
     for res in results:
         findings += check_rows(res.computation, res.sheet.name, res.table.address)
         findings += res.plan.findings
-    return sorted(findings, key=sort_key)
+    return findings
 
 
 def validate(book: WorkbookData, config: Config) -> list[Finding]:
     """Every finding of the spec for the workbook as it is (what Recalculer would change)."""
-    return _findings(book, compute_tables(book, config, validating=True))
+    results = compute_tables(book, config, validating=True)
+    findings = _findings(book, results)
+    findings += readiness_findings(book, results, findings, config)  # each site's state
+    return sorted(findings, key=sort_key)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -288,9 +290,8 @@ def recalculate(book: WorkbookData, config: Config) -> Recalculation:
         changes.written.setdefault(res.sheet.name, {}).update(_written(res))
     _legacy_marks(book, changes)
     changes.pending_rules = pending_rules(results, book.marks, config)
-    findings = _findings(book, results)
-    changes.owned_sheets.append(controls_sheet(findings))
-    changes.owned_sheets.append(synthesis_sheet(synthesis_of(results, findings), config))
+    findings, sheets = tool_sheets(book, results, _findings(book, results), config)
+    changes.owned_sheets += sheets  # readiness, Contrôles, Synthèse
     recalculation = Recalculation(changes, findings, results)
     recalculation.word = config.mots.en_attente
     return recalculation
@@ -508,32 +509,6 @@ def _blocks(
         else:
             blocks.append((column, column, runs))
     return blocks
-
-
-def controls_sheet(findings: list[Finding]) -> OwnedSheet:
-    """The ``Contrôles`` sheet: a verdict line and one row per finding, linked to its cell."""
-    counts = count_by_severity(findings)
-    verdict = (
-        "Prêt pour la transmission : aucune erreur."
-        if ready_for_submission(findings)
-        else f"Pas prêt pour la transmission : {counts[Severity.ERREUR]} erreur(s) à corriger."
-    )
-    rows: list[list[object]] = [
-        ["Contrôles du classeur des indicateurs (écrits par Recalculer / Valider)"],
-        [verdict],
-        [
-            f"{counts[Severity.ERREUR]} erreur(s), {counts[Severity.AVERTISSEMENT]} "
-            f"avertissement(s), {counts[Severity.INFO]} information(s)."
-        ],
-        ["Gravité", "Feuille", "Cellule", "Règle", "Message"],
-    ]
-    links: dict[tuple[int, int], str] = {}
-    for f in findings:
-        rows.append([f.gravite.value, f.feuille, f.cellule, f.regle, f.message])
-        if f.cellule:
-            quoted = "'" + f.feuille.replace("'", "''") + "'"
-            links[(len(rows), 3)] = f"{quoted}!{f.cellule}"
-    return OwnedSheet(CONTROLS_SHEET, rows, widths=[14, 20, 10, 30, 110], header_row=4, links=links)
 
 
 __all__ = ["AWAITED_KEYS", "INPUT_KEYS"]

@@ -40,6 +40,13 @@ def template_rows() -> list[dict[str, str]]:
     return list(csv.DictReader(lines, delimiter=";"))
 
 
+def _font(**kw) -> Font:
+    """The template's font: Calibri 11 unless said otherwise (a font without a name shows as
+    the reader's default, a serif in LibreOffice)."""
+    kw.setdefault("size", 11)
+    return Font(name="Calibri", **kw)
+
+
 def _fill(rgb: str) -> PatternFill:
     return PatternFill(fill_type="solid", start_color="FF" + rgb, end_color="FF" + rgb)
 
@@ -109,14 +116,17 @@ def _validations(config: Config) -> dict[Kind, DataValidation]:
 def _site_sheet(wb: Workbook, site: str, rows: list[dict[str, str]], config: Config) -> None:
     ws = wb.create_sheet(site)
     ws["A1"] = f"Indicateurs de performance — {site}"
-    ws["A1"].font = Font(bold=True, size=14, color="FF" + config.couleur_entete)
+    ws["A1"].font = _font(bold=True, size=14, color="FF" + config.couleur_entete)
     ws["A2"] = (
         "Saisir les effectifs dans les colonnes blanches. Les colonnes bleues sont "
-        "calculées par Recalculer ; en jaune : chiffres attendus (InserJeunes, "
-        "certificateur ou enquête). Voir la feuille « Lisez-moi »."
+        "calculées par Recalculer."
     )
-    ws["A2"].font = Font(italic=True)
-    header_font = Font(bold=True, color="FFFFFFFF")
+    ws["A3"] = (
+        "En jaune : chiffres attendus (InserJeunes, certificateur ou enquête). Voir la "
+        "feuille « Lisez-moi »."
+    )
+    ws["A2"].font = ws["A3"].font = _font(italic=True)
+    header_font = _font(bold=True, color="FFFFFFFF")
     header_fill = _fill(config.couleur_entete)
     computed_fill = _fill(config.couleur_calcule)
     last_row = HEADER_ROW + len(rows) + EXTRA_ROWS
@@ -129,12 +139,15 @@ def _site_sheet(wb: Workbook, site: str, rows: list[dict[str, str]], config: Con
         head.border = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
         ws.column_dimensions[letter].width = field.width
         fmt = _number_format(field.kind, field.key, config)
+        wrapped = Alignment(wrap_text=True, vertical="top") if field.kind is Kind.TEXT else None
         for r in range(HEADER_ROW + 1, last_row + 1):
             cell = ws.cell(row=r, column=c)
             if fmt:
                 cell.number_format = fmt
             if field.computed:
                 cell.fill = computed_fill
+            if wrapped is not None:  # a long title (Intitulé) shows whole, never cut
+                cell.alignment = wrapped
             cell.border = Border(left=_THIN, right=_THIN, bottom=_THIN)
         if not field.computed and field.kind in validations:
             validations[field.kind].add(f"{letter}{HEADER_ROW + 1}:{letter}{last_row}")
@@ -142,6 +155,9 @@ def _site_sheet(wb: Workbook, site: str, rows: list[dict[str, str]], config: Con
         ws.add_data_validation(v)
     ws.row_dimensions[HEADER_ROW].height = 66
     for r, row in enumerate(rows, start=HEADER_ROW + 1):
+        lines = max(_lines(row.get(f.key) or "", f.width) for f in FIELDS if f.kind is Kind.TEXT)
+        if lines > 1:  # not every reader sizes a row for its wrapped text
+            ws.row_dimensions[r].height = 15 * lines
         for c, field in enumerate(FIELDS, start=1):
             raw = (row.get(field.key) or "").strip()
             if not raw:
@@ -149,18 +165,37 @@ def _site_sheet(wb: Workbook, site: str, rows: list[dict[str, str]], config: Con
             value: object = int(raw) if field.kind in (Kind.COUNT, Kind.LEVEL) else raw
             ws.cell(row=r, column=c, value=value)
     ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=4)
-    _print_setup(ws, landscape=True)
+    _print_setup(ws, landscape=True, pages_wide=3)
+    # each page repeats the header row and the programme's name (Formation, Intitulé,
+    # Promotion): three landscape pages across, at a size that can be read
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    ws.print_title_cols = "A:C"
     ws.print_area = f"A1:{get_column_letter(len(FIELDS))}{HEADER_ROW + max(len(rows), 1)}"
+    ws.oddFooter.center.text = f"Indicateurs de performance — {site}"
+    ws.oddFooter.right.text = "Page &P / &N"
 
 
-def _print_setup(ws, *, landscape: bool) -> None:
-    """One page wide, as many pages tall as needed."""
+def _lines(text: str, width: float) -> int:
+    """Lines a wrapped text needs in a column ``width`` characters wide."""
+    per_line = max(int(width * 1.15) - 1, 4)
+    count, used = 1, 0
+    for word in text.split():
+        if used and used + 1 + len(word) > per_line:
+            count, used = count + 1, len(word)
+        else:
+            used += len(word) + (1 if used else 0)
+    return count
+
+
+def _print_setup(ws, *, landscape: bool, pages_wide: int = 1) -> None:
+    """``pages_wide`` pages across, as many pages tall as needed, A4, narrow margins."""
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToWidth = pages_wide
     ws.page_setup.fitToHeight = 0
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top, ws.page_margins.bottom = 0.5, 0.6
 
 
 def _readme(wb: Workbook, config: Config) -> None:
@@ -203,13 +238,25 @@ def _readme(wb: Workbook, config: Config) -> None:
         ),
         (
             "",
-            "La feuille « Synthèse », réécrite par Recalculer : pour chaque site et pour le "
-            "réseau, les taux regroupés (total des numérateurs / total des dénominateurs, "
-            "jamais une moyenne de taux) à côté des effectifs qui les fondent, les notes "
-            "moyennes avec le nombre de formations notées, les chiffres en attente et les "
-            "erreurs ; puis, par site, un graphique par indicateur. Rassembler les classeurs "
-            "des sites : ortkpi-xl synthese dossier -o reseau.xlsx ; page web à publier : "
-            "ortkpi-xl publier classeur.xlsx -o dossier.",
+            "La feuille « Synthèse », réécrite par Recalculer, s'imprime comme un tableau de "
+            "bord : sur la première page, chaque site du réseau (complet, à compléter ou sans "
+            "chiffres) et le réseau, les principaux taux regroupés (total des numérateurs / "
+            "total des dénominateurs, jamais une moyenne de taux) avec, sous chacun, ce sur "
+            "quoi il repose, et les chiffres officiels InserJeunes de chaque établissement ; "
+            "puis leur évolution par millésime, puis une page par site avec ses formations.",
+        ),
+        (
+            "",
+            "La feuille « Contrôles » dit d'abord si le classeur est prêt et, site par site, "
+            "ce qu'il reste à faire ; puis une ligne par formation et par problème, avec un "
+            "lien vers la cellule. « Chiffres InserJeunes » garde les chiffres officiels "
+            "importés (ortkpi-xl inserjeunes classeur.xlsx fr-en-inserjeunes-cfa.csv, ou le "
+            "bouton Importer InserJeunes).",
+        ),
+        (
+            "",
+            "Rassembler les classeurs des sites : ortkpi-xl synthese dossier -o reseau.xlsx ; "
+            "page web à publier : ortkpi-xl publier classeur.xlsx -o dossier.",
         ),
         ("h", "Légende des couleurs"),
         ("legend-entete", "En-tête : intitulés officiels des colonnes (ne pas les modifier)."),
@@ -250,7 +297,7 @@ def _readme(wb: Workbook, config: Config) -> None:
     ws.column_dimensions["A"].width = 4
     ws.column_dimensions["B"].width = 120
     styles = {
-        "legend-entete": (_fill(config.couleur_entete), Font(color="FFFFFFFF", bold=True)),
+        "legend-entete": (_fill(config.couleur_entete), _font(color="FFFFFFFF", bold=True)),
         "legend-calcule": (_fill(config.couleur_calcule), None),
         "legend-attente": (_fill(config.couleur_en_attente), None),
     }
@@ -261,9 +308,9 @@ def _readme(wb: Workbook, config: Config) -> None:
         lines_needed = max(1, -(-len(text) // 125))  # column B holds about 125 characters
         ws.row_dimensions[r].height = 15 * lines_needed + (6 if style in ("title", "h") else 2)
         if style == "title":
-            cell.font = Font(bold=True, size=16, color="FF" + config.couleur_entete)
+            cell.font = _font(bold=True, size=16, color="FF" + config.couleur_entete)
         elif style == "h":
-            cell.font = Font(bold=True, size=12)
+            cell.font = _font(bold=True, size=12)
         elif style in styles:
             fill, font = styles[style]
             ws.cell(row=r, column=1).fill = fill
@@ -271,6 +318,7 @@ def _readme(wb: Workbook, config: Config) -> None:
                 ws.cell(row=r, column=1).font = font
         r += 1
     _print_setup(ws, landscape=False)
+    ws.print_area = f"A1:B{r - 1}"
 
 
 def _formula_examples() -> str:
@@ -301,6 +349,8 @@ def build_template(config: Config) -> Workbook:
     conf["A1"], conf["B1"] = "UDF Modules", UDF_MODULE
     conf.column_dimensions["A"].width = 18
     conf.column_dimensions["B"].width = 24
+    _print_setup(conf, landscape=False)
+    conf.print_area = "A1:B1"
     wb.properties.creator = "ortkpi-xl"
     wb.properties.title = "Indicateurs de performance des CFA ORT"
     return wb

@@ -8,26 +8,44 @@ itself. The file is written to a temporary file in the target folder and moved i
 
 from __future__ import annotations
 
+from copy import copy
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.chart import BarChart, Reference
+from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.chart.axis import ChartLines
 from openpyxl.chart.label import DataLabelList
+from openpyxl.chart.shapes import GraphicalProperties
+from openpyxl.chart.text import RichText
 from openpyxl.comments import Comment
-from openpyxl.drawing.text import CharacterProperties
+from openpyxl.drawing.text import (
+    CharacterProperties,
+    Paragraph,
+    ParagraphProperties,
+    RichTextProperties,
+)
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.styles.fills import Fill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.xml.functions import fromstring, tostring
 
 from ..config import Config
 from ..xlsx.atomic import replace_atomically
 from ..xlsx.guard import check_can_write
-from ..xlsx.ownedsheet import filter_last_row, header_height
-from .changes import NOTE_AUTHOR, UNSET, CellChange, ChangeSet, ChartSpec, OwnedSheet
+from ..xlsx.ownedsheet import filter_last_row, footer_text, header_height, styled_cells
+from .changes import (
+    NOTE_AUTHOR,
+    UNSET,
+    CellChange,
+    CellStyle,
+    ChangeSet,
+    ChartSpec,
+    OwnedSheet,
+    PrintSetup,
+)
 from .marks import REGISTRY_SHEET, Marks
 
 _NOTE_WIDTH, _NOTE_HEIGHT = 320, 110
@@ -149,7 +167,9 @@ def write_owned_sheet(wb: Workbook, owned: OwnedSheet, config: Config) -> None:
         index = wb.sheetnames.index(owned.name)
         del wb[owned.name]
     ws = wb.create_sheet(owned.name, index)
-    bold = Font(bold=True)
+    base = wb._fonts[0] if wb._fonts else Font()  # the workbook's default font
+    name, size = base.name or "Calibri", base.sz or 11
+    bold = Font(name=name, sz=size, bold=True)
     header_fill = PatternFill(
         fill_type="solid",
         start_color="FF" + config.couleur_entete,
@@ -165,41 +185,108 @@ def write_owned_sheet(wb: Workbook, owned: OwnedSheet, config: Config) -> None:
             if header_row != owned.header_row and line[c - 1] is None:
                 continue
             header = ws.cell(row=header_row, column=c)
-            header.font = Font(bold=True, color="FFFFFFFF")
+            header.font = Font(name=name, sz=size, bold=True, color="FFFFFFFF")
             header.fill = header_fill
             header.alignment = Alignment(vertical="center", wrap_text=True)
     for header_row in (owned.header_row, *owned.subheader_rows):
         height = header_height(owned, header_row)
         if height is not None:
             ws.row_dimensions[header_row].height = height
-    ws.cell(row=1, column=1).font = Font(bold=True, size=14)
+    ws.cell(row=1, column=1).font = Font(name=name, bold=True, size=14)
     ws.cell(row=2, column=1).font = bold
     for r in owned.title_rows:
-        ws.cell(row=r, column=1).font = Font(bold=True, size=12)
+        ws.cell(row=r, column=1).font = Font(name=name, bold=True, size=12)
     for (r, c), fmt in owned.number_formats.items():
         ws.cell(row=r, column=c).number_format = fmt
     for (r, c), target in owned.links.items():
         cell = ws.cell(row=r, column=c)
         cell.hyperlink = Hyperlink(ref=cell.coordinate, location=target, display=str(cell.value))
-        cell.font = Font(color="FF0563C1", underline="single")
+        cell.font = Font(name=name, sz=size, color="FF0563C1", underline="single")
+    for (r, c), style in styled_cells(owned).items():
+        _style_cell(ws.cell(row=r, column=c), style)
+    for r, height in owned.row_heights.items():
+        ws.row_dimensions[r].height = height
     for c, w in enumerate(owned.widths, start=1):
         ws.column_dimensions[get_column_letter(c)].width = w
-    ws.freeze_panes = ws.cell(row=owned.header_row + 1, column=1)
+    for c in owned.hidden_columns:
+        ws.column_dimensions[get_column_letter(c)].hidden = True
+    if owned.freeze:
+        ws.freeze_panes = ws.cell(row=owned.header_row + 1, column=1)
     last = filter_last_row(owned)
     if last is not None:
         ws.auto_filter.ref = f"A{owned.header_row}:{get_column_letter(width)}{last}"
+    if owned.print_setup is not None:
+        _print_setup(ws, owned.print_setup)
     for spec in owned.charts:
         ws.add_chart(bar_chart(ws, spec, config), spec.anchor)
 
 
+def _style_cell(cell, style: CellStyle) -> None:
+    """Lay ``style`` over the cell's font, fill and alignment (see ``ownedsheet.Look``)."""
+    font = copy(cell.font)
+    if style.bold:
+        font.b = True
+    if style.italic:
+        font.i = True
+    if style.colour:
+        font.color = "FF" + style.colour
+    if style.size:
+        font.sz = style.size
+    cell.font = font
+    if style.fill:
+        cell.fill = PatternFill(
+            fill_type="solid", start_color="FF" + style.fill, end_color="FF" + style.fill
+        )
+    if style.wrap or style.align:
+        header = cell.alignment is not None and cell.alignment.wrap_text
+        cell.alignment = Alignment(
+            horizontal=style.align,
+            vertical="center" if header else ("top" if style.wrap else "center"),
+            wrap_text=True if (style.wrap or header) else None,
+        )
+
+
+def _print_setup(ws: Worksheet, setup: PrintSetup) -> None:
+    ws.page_setup.orientation = "landscape" if setup.landscape else "portrait"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    if setup.fit_width:
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth = setup.fit_width
+        ws.page_setup.fitToHeight = setup.fit_height
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top, ws.page_margins.bottom = 0.5, 0.6
+    ws.page_margins.header, ws.page_margins.footer = 0.25, 0.3
+    if setup.title_rows:
+        ws.print_title_rows = f"{setup.title_rows[0]}:{setup.title_rows[1]}"
+    if setup.area:
+        ws.print_area = setup.area
+    for row in sorted(set(setup.row_breaks)):
+        ws.row_breaks.append(Break(id=row))
+    ws.oddFooter.center.text = None
+    footer = footer_text(setup)
+    if footer.startswith("&C"):
+        ws.oddFooter.center.text = footer[2:].split("&R")[0].replace("&&", "&")
+    ws.oddFooter.right.text = "Page &P / &N"
+
+
 _SERIES_COLOURS = ("1F4E78", "C55A11", "548235", "7F6000", "7030A0")
+_MARKERS = ("circle", "square", "triangle", "diamond", "x")
 
 
-def bar_chart(ws: Worksheet, spec: ChartSpec, config: Config) -> BarChart:
-    """An openpyxl bar chart for ``spec``, reading its data from ``ws``."""
-    chart = BarChart()
-    chart.type = "col"
-    chart.grouping = "clustered"
+def bar_chart(ws: Worksheet, spec: ChartSpec, config: Config) -> BarChart | LineChart:
+    """An openpyxl chart for ``spec`` (bars, or lines when ``spec.kind`` says so), reading its
+    data from ``ws`` — hidden helper cells included."""
+    line = spec.kind == "line"
+    chart: BarChart | LineChart
+    if line:
+        chart = LineChart()
+    else:
+        chart = BarChart()
+        chart.type = "bar" if spec.horizontal else "col"
+        chart.grouping = "clustered"
+        if spec.horizontal:  # first category at the top, as in the table
+            chart.x_axis.scaling.orientation = "maxMin"
+    chart.visible_cells_only = False  # the numbers charts read sit in hidden columns
     chart.title = spec.title
     for paragraph in chart.title.tx.rich.p:  # a modest title: LibreOffice's default is huge
         for run in paragraph.r or []:
@@ -211,9 +298,19 @@ def bar_chart(ws: Worksheet, spec: ChartSpec, config: Config) -> BarChart:
         data = Reference(ws, min_col=series_column, min_row=header_row, max_row=series_last)
         chart.add_data(data, titles_from_data=True)
         series = chart.series[-1]
-        colour = (config.couleur_entete,) + _SERIES_COLOURS[1:]
-        series.graphicalProperties.solidFill = colour[index % len(colour)]
-        series.graphicalProperties.line.solidFill = colour[index % len(colour)]
+        palette = spec.colours or (config.couleur_entete,) + _SERIES_COLOURS[1:]
+        colour = palette[index % len(palette)]
+        if line:
+            series.graphicalProperties.line.solidFill = colour
+            series.graphicalProperties.line.width = 28575  # 2.25 pt
+            series.marker.symbol = _MARKERS[index % len(_MARKERS)]
+            series.marker.size = 7
+            series.marker.graphicalProperties = GraphicalProperties(solidFill=colour)
+            series.marker.graphicalProperties.line.solidFill = colour
+            series.smooth = False
+        else:
+            series.graphicalProperties.solidFill = colour
+            series.graphicalProperties.line.solidFill = "404040"  # edges tell pale bars apart
     chart.set_categories(Reference(ws, min_col=column, min_row=first, max_row=last))
     number_format = "0%" if spec.percent else "0.0"
     chart.y_axis.number_format = number_format
@@ -221,28 +318,60 @@ def bar_chart(ws: Worksheet, spec: ChartSpec, config: Config) -> BarChart:
     chart.y_axis.scaling.min = 0
     if spec.y_max is not None:
         chart.y_axis.scaling.max = spec.y_max
+    if spec.y_step is not None:
+        chart.y_axis.majorUnit = spec.y_step
     if spec.y_title:
         chart.y_axis.title = spec.y_title
     chart.x_axis.delete = False  # openpyxl leaves it unset: some Excel versions hide the axes
     chart.y_axis.delete = False
     chart.x_axis.tickLblPos = "low"
     if spec.show_values:
-        # every flag explicit: LibreOffice shows the series and category names when unset
-        chart.dataLabels = DataLabelList(
-            showVal=True,
-            showSerName=False,
-            showCatName=False,
-            showLegendKey=False,
-            showPercent=False,
-            showLeaderLines=False,
-        )
-        chart.dataLabels.numFmt = "0.0%" if spec.percent else "0.0"
+        number_format = spec.value_format or ("0.0%" if spec.percent else "0.0")
+        if line:  # close lines: each series' values on its own side so they do not overlap
+            for index, series in enumerate(chart.series):
+                series.dLbls = _value_labels(number_format, ("t", "b", "r")[index % 3])
+        else:
+            chart.dataLabels = _value_labels(number_format, None)
     if len(spec.series) == 1:
         chart.legend = None
     else:
         chart.legend.position = "b"
-    chart.gapWidth = 60
+    if not line:
+        chart.gapWidth = 60
+    else:
+        chart.display_blanks = "gap"  # a millésime without the figure breaks the line
     return chart
+
+
+def _value_labels(number_format: str, position: str | None) -> DataLabelList:
+    """The values written on the bars or points, small, nothing else."""
+    # every flag explicit: LibreOffice shows the series and category names when unset
+    labels = DataLabelList(
+        showVal=True,
+        showSerName=False,
+        showCatName=False,
+        showLegendKey=False,
+        showPercent=False,
+        showLeaderLines=False,
+    )
+    labels.numFmt = number_format
+    labels.txPr = _small_text(900)
+    if position:
+        labels.position = position
+    return labels
+
+
+def _small_text(size: int) -> RichText:
+    """Text properties for data labels: ``size`` in hundredths of a point."""
+    return RichText(
+        bodyPr=RichTextProperties(),
+        p=[
+            Paragraph(
+                pPr=ParagraphProperties(defRPr=CharacterProperties(sz=size)),
+                endParaRPr=CharacterProperties(sz=size),
+            )
+        ],
+    )
 
 
 def save_atomically(wb: Workbook, target: Path) -> None:

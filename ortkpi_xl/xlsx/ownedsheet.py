@@ -15,11 +15,11 @@ import math
 from dataclasses import dataclass, replace
 
 from ..config import Config
-from ..workbook.changes import OwnedSheet
+from ..workbook.changes import CellStyle, OwnedSheet, PrintSetup
 from .opc import NS_MAIN, NS_R
 from .sheetxml import Value, cell_ref, cell_xml, col_letters, value_for
 from .styles import Styles, solid_fill
-from .xmlscan import escape_attr
+from .xmlscan import escape_attr, escape_text
 
 _HEADER, _TITLE, _BOLD, _BLOCK_TITLE, _LINK = "header", "title", "bold", "block", "link"
 _WRAP = '<alignment vertical="center" wrapText="1"/>'
@@ -33,6 +33,36 @@ class Look:
     fill: bool = False  # the header colour
     wrap: bool = False  # vertically centred, wrapped
     number_format: str | None = None
+    style: CellStyle | None = None  # the sheet's own presentation, laid over the above
+
+
+def merge_styles(under: CellStyle | None, over: CellStyle | None) -> CellStyle | None:
+    """``over`` laid on ``under``: each field ``over`` sets wins."""
+    if under is None or over is None:
+        return over or under
+    return CellStyle(
+        fill=over.fill or under.fill,
+        colour=over.colour or under.colour,
+        bold=over.bold or under.bold,
+        italic=over.italic or under.italic,
+        size=over.size or under.size,
+        wrap=over.wrap or under.wrap,
+        align=over.align or under.align,
+    )
+
+
+def styled_cells(sheet: OwnedSheet) -> dict[tuple[int, int], CellStyle]:
+    """Every cell the sheet's ``row_styles`` and ``cell_styles`` reach, with its style."""
+    width = table_width(sheet)
+    out: dict[tuple[int, int], CellStyle] = {}
+    for r, style in sheet.row_styles.items():
+        for c in range(1, width + 1):
+            out[(r, c)] = style
+    for key, style in sheet.cell_styles.items():
+        merged = merge_styles(out.get(key), style)
+        if merged is not None:
+            out[key] = merged
+    return out
 
 
 class OwnedStyles:
@@ -45,24 +75,55 @@ class OwnedStyles:
 
     def xf(self, look: Look) -> int:
         if look not in self._xfs:
+            style = look.style or CellStyle()
+            fill = None
+            if style.fill:
+                fill = solid_fill(self.styles.p, style.fill)
+            elif look.fill:
+                fill = solid_fill(self.styles.p, self.config.couleur_entete)
+            font = None
+            if look.font or style.bold or style.italic or style.colour or style.size:
+                font = self._font(look.font, style)
             self._xfs[look] = self.styles.derive(
                 0,
                 number_format=look.number_format,
-                fill=solid_fill(self.styles.p, self.config.couleur_entete) if look.fill else None,
-                font_xml=self._font(look.font) if look.font else None,
-                alignment_xml=_WRAP if look.wrap else None,
+                fill=fill,
+                font_xml=font,
+                alignment_xml=_alignment(look.wrap, style),
             )
         return self._xfs[look]
 
-    def _font(self, kind: str) -> str:
+    def _font(self, kind: str | None, style: CellStyle) -> str:
         size, name = self.styles.default_font()
         name = escape_attr(name)
-        if kind == _HEADER:
-            return f'<font><b/><sz val="{size}"/><color rgb="FFFFFFFF"/><name val="{name}"/></font>'
-        if kind == _LINK:
-            return f'<font><u/><sz val="{size}"/><color rgb="FF0563C1"/><name val="{name}"/></font>'
-        size = {_TITLE: "14", _BLOCK_TITLE: "12"}.get(kind, size)
-        return f'<font><b/><sz val="{size}"/><name val="{name}"/></font>'
+        bold = kind in (_HEADER, _TITLE, _BOLD, _BLOCK_TITLE) or style.bold
+        colour = {_HEADER: "FFFFFF", _LINK: "0563C1"}.get(kind or "")
+        size = {_TITLE: "14", _BLOCK_TITLE: "12"}.get(kind or "", size)
+        if style.size:
+            size = f"{style.size:g}"
+        colour = style.colour or colour
+        return (
+            "<font>"
+            + ("<b/>" if bold else "")
+            + ("<i/>" if style.italic else "")
+            + ("<u/>" if kind == _LINK else "")
+            + f'<sz val="{size}"/>'
+            + (f'<color rgb="FF{colour}"/>' if colour else "")
+            + f'<name val="{name}"/></font>'
+        )
+
+
+def _alignment(wrap_header: bool, style: CellStyle) -> str | None:
+    """The ``<alignment>`` of a cell: headers centred and wrapped, the sheet's own wrap on top."""
+    if not (wrap_header or style.wrap or style.align):
+        return None
+    attrs = ""
+    if style.align:
+        attrs += f' horizontal="{style.align}"'
+    attrs += ' vertical="top"' if style.wrap and not wrap_header else ' vertical="center"'
+    if wrap_header or style.wrap:
+        attrs += ' wrapText="1"'
+    return f"<alignment{attrs}/>"
 
 
 def cell_looks(sheet: OwnedSheet) -> dict[tuple[int, int], Look]:
@@ -90,6 +151,8 @@ def cell_looks(sheet: OwnedSheet) -> dict[tuple[int, int], Look]:
         update(key, number_format=fmt)
     for key in sheet.links:
         update(key, font=_LINK)
+    for key, style in styled_cells(sheet).items():
+        update(key, style=style)
     return looks
 
 
@@ -99,7 +162,7 @@ def table_width(sheet: OwnedSheet) -> int:
 
 def filter_last_row(sheet: OwnedSheet) -> int | None:
     """Last row of the header's table (it ends at the first empty row); None without one."""
-    if sheet.header_row < 1:
+    if sheet.header_row < 1 or not sheet.autofilter:
         return None
     last = sheet.header_row
     while last < len(sheet.rows) and any(v is not None for v in sheet.rows[last]):
@@ -140,23 +203,36 @@ def render_owned_sheet(sheet: OwnedSheet, styles: OwnedStyles, drawing_rid: str 
     width = table_width(sheet)
     height = len(rows) or 1
     looks = cell_looks(sheet)
+    setup = sheet.print_setup
     out = [
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         f'<worksheet xmlns="{NS_MAIN}" xmlns:r="{NS_R}">'
-        f'<dimension ref="A1:{col_letters(width)}{height}"/>'
+        + (
+            '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
+            if setup is not None and setup.fit_width
+            else ""
+        )
+        + f'<dimension ref="A1:{col_letters(width)}{height}"/>'
         '<sheetViews><sheetView workbookViewId="0">'
     ]
     header = sheet.header_row
-    if header >= 1:
+    if header >= 1 and sheet.freeze:
         out.append(
             f'<pane ySplit="{header}" topLeftCell="A{header + 1}" activePane="bottomLeft" '
             'state="frozen"/><selection pane="bottomLeft"/>'
         )
     out.append('</sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/>')
-    if sheet.widths:
+    hidden = set(sheet.hidden_columns)
+    if sheet.widths or hidden:
         out.append("<cols>")
-        for i, w in enumerate(sheet.widths, start=1):
-            out.append(f'<col min="{i}" max="{i}" width="{float(w):g}" customWidth="1"/>')
+        for i in range(1, max([len(sheet.widths), *hidden]) + 1):
+            w = sheet.widths[i - 1] if i <= len(sheet.widths) else None
+            if w is None and i not in hidden:
+                continue
+            width_attr = f' width="{float(w if w is not None else 9.140625):g}"'
+            size = width_attr + (' customWidth="1"' if w is not None else "")
+            flag = ' hidden="1"' if i in hidden else ""
+            out.append(f'<col min="{i}" max="{i}"{size}{flag}/>')
         out.append("</cols>")
     heights = {}
     if header >= 1:
@@ -164,6 +240,7 @@ def render_owned_sheet(sheet: OwnedSheet, styles: OwnedStyles, drawing_rid: str 
             h = header_height(sheet, r)
             if h is not None:
                 heights[r] = h
+    heights.update(sheet.row_heights)
     out.append("<sheetData>")
     styled: dict[int, set[int]] = {}
     for r, c in looks:
@@ -197,9 +274,7 @@ def render_owned_sheet(sheet: OwnedSheet, styles: OwnedStyles, drawing_rid: str 
                 ' display="' + escape_attr(_display(rows, r, c)) + '"/>'
             )
         out.append("</hyperlinks>")
-    out.append(
-        '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
-    )
+    out.append(_page_xml(setup))
     if drawing_rid:
         out.append(f'<drawing r:id="{escape_attr(drawing_rid)}"/>')
     out.append("</worksheet>")
@@ -223,3 +298,62 @@ def _display(rows: list[list[object]], r: int, c: int) -> str:
     except IndexError:
         return ""
     return "" if value is None else str(value)
+
+
+def _page_xml(setup: PrintSetup | None) -> str:
+    """Margins, page setup, footer and page breaks, in the order the schema wants them."""
+    if setup is None:
+        return (
+            '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" '
+            'footer="0.3"/>'
+        )
+    fit = (
+        f' fitToWidth="{setup.fit_width}" fitToHeight="{setup.fit_height}"'
+        if setup.fit_width
+        else ""
+    )
+    orientation = "landscape" if setup.landscape else "portrait"
+    parts = [
+        '<pageMargins left="0.4" right="0.4" top="0.5" bottom="0.6" header="0.25" footer="0.3"/>',
+        f'<pageSetup paperSize="9" orientation="{orientation}"{fit}/>',
+        f"<headerFooter><oddFooter>{escape_text(footer_text(setup))}</oddFooter></headerFooter>",
+    ]
+    if setup.row_breaks:
+        breaks = sorted(set(setup.row_breaks))
+        parts.append(
+            f'<rowBreaks count="{len(breaks)}" manualBreakCount="{len(breaks)}">'
+            + "".join(f'<brk id="{r}" max="16383" man="1"/>' for r in breaks)
+            + "</rowBreaks>"
+        )
+    return "".join(parts)
+
+
+def footer_text(setup: PrintSetup) -> str:
+    """The footer in Excel's codes: the text in the centre, "page n / N" on the right."""
+    text = setup.footer.replace("&", "&&")
+    return (f"&C{text}" if text else "") + "&RPage &P / &N"
+
+
+def print_names(sheet: OwnedSheet) -> dict[str, str]:
+    """The sheet-local names Excel keeps for an owned sheet: filter, print titles, print area.
+
+    Values are references without the sheet name (``$A$4:$D$9``); the writer quotes the sheet.
+    """
+    names: dict[str, str] = {}
+    filtered = filter_range(sheet)
+    if filtered:
+        names["_xlnm._FilterDatabase"] = filtered
+    setup = sheet.print_setup
+    if setup is not None:
+        if setup.area:
+            first, _, last = setup.area.replace("$", "").partition(":")
+            names["_xlnm.Print_Area"] = _absolute(first) + (f":{_absolute(last)}" if last else "")
+        if setup.title_rows:
+            names["_xlnm.Print_Titles"] = f"${setup.title_rows[0]}:${setup.title_rows[1]}"
+    return names
+
+
+def _absolute(ref: str) -> str:
+    letters = "".join(ch for ch in ref if ch.isalpha())
+    digits = ref[len(letters) :]
+    return f"${letters}${digits}"

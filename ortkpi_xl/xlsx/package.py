@@ -55,7 +55,7 @@ from .opc import (
     relative,
     rels_name,
 )
-from .ownedsheet import OwnedStyles, filter_range, render_owned_sheet
+from .ownedsheet import OwnedStyles, print_names, render_owned_sheet
 from .registry import REGISTRY_SHEET, read_registry, registry_sheet, shared_strings
 from .registry import strip_prefixes as _strip
 from .sheetxml import (
@@ -315,7 +315,8 @@ class _Planner:
         self.formula_removed = False
         self.workbook_has_formulas = False
         self._derived: dict[tuple[int, str | None, bytes | None], int] = {}
-        self.filters: dict[str, tuple[str, str | None]] = {}  # owned sheet index → filter
+        # owned sheet index → (sheet name, its local names: filter, print titles, print area)
+        self.filters: dict[str, tuple[str, dict[str, str]]] = {}
         self._codes: dict[int, str | None] = {}
 
     # -- helpers --------------------------------------------------------------------------------
@@ -871,7 +872,7 @@ class _Planner:
                 if entry
                 else len(self.sheets) + len(self.new_sheet_entries)
             )
-            self.filters[str(index)] = (entry.name if entry else sheet.name, filter_range(sheet))
+            self.filters[str(index)] = (entry.name if entry else sheet.name, print_names(sheet))
             if part is None:
                 if locked:
                     self.refuse(
@@ -1005,16 +1006,17 @@ class _Planner:
         self.plan.owned_sheet_indices = set(self.filters)
         data, p = self.workbook, prefix_of(self.wb_root)
         names = next((k for k in self.wb_kids if k.tag.local == b"definedNames"), None)
-        wanted = {}
-        for index, (sheet_name, rng) in sorted(self.filters.items(), key=lambda i: int(i[0])):
-            if rng:
-                quoted = "'" + sheet_name.replace("'", "''") + "'"
-                wanted[index] = (
+        wanted: dict[tuple[str, str], bytes] = {}
+        for index, (sheet_name, local) in sorted(self.filters.items(), key=lambda i: int(i[0])):
+            quoted = "'" + sheet_name.replace("'", "''") + "'"
+            for name, rng in local.items():
+                hidden = b' hidden="1"' if name == "_xlnm._FilterDatabase" else b""
+                wanted[(name, index)] = (
                     b"<"
                     + p
-                    + b'definedName name="_xlnm._FilterDatabase" localSheetId="'
-                    + index.encode()
-                    + b'" hidden="1">'
+                    + f'definedName name="{name}" localSheetId="{index}"'.encode()
+                    + hidden
+                    + b">"
                     + escape_text(f"{quoted}!{rng}").encode()
                     + b"</"
                     + p
@@ -1037,8 +1039,9 @@ class _Planner:
         for child in children(data, names.tag, names.end):
             attrs = child.tag.attrs
             index = attrs.get("localSheetId")
-            if attrs.get("name") == "_xlnm._FilterDatabase" and index in self.filters:
-                new = wanted.pop(index, b"")
+            name = attrs.get("name") or ""
+            if name in _OWNED_LOCAL_NAMES and index in self.filters:
+                new = wanted.pop((name, index), b"")
                 if child.bytes(data) != new:
                     edits.append((child.start, child.end, new))
         if wanted:
@@ -1078,6 +1081,10 @@ class _Planner:
         report.changed_parts = sorted(n for n in self.plan.parts if n not in self.plan.added)
         report.added_parts = list(self.plan.added)
         report.removed_parts = sorted(self.plan.removed)
+
+
+# the sheet-local names the tool sets on the sheets it owns (``ownedsheet.print_names``)
+_OWNED_LOCAL_NAMES = ("_xlnm._FilterDatabase", "_xlnm.Print_Titles", "_xlnm.Print_Area")
 
 
 class _Where:

@@ -276,11 +276,11 @@ def _check_children_kept(name: str, before: bytes, after: bytes, plan: Plan) -> 
                 continue
             sheet_index = re.search(rb'localSheetId="(\d+)"', child)
             if (
-                b'name="_xlnm._FilterDatabase"' in child
+                re.search(rb'name="_xlnm\.(?:_FilterDatabase|Print_Titles|Print_Area)"', child)
                 and sheet_index is not None
                 and sheet_index.group(1).decode() in plan.owned_sheet_indices
             ):
-                continue  # the filter of a sheet the tool owns
+                continue  # the filter or print names of a sheet the tool owns
             raise _Mismatch("un nom défini du classeur a disparu ou changé")
         sheets_b = _sheet_entries(before)
         sheets_a = _sheet_entries(after)
