@@ -1,0 +1,351 @@
+"""The buttons against xlwings' own remote engine: the engine behind xlwings Lite.
+
+``xw.Book(json=payload)`` is the Book a Lite script receives: reads come from the payload
+(built here from real .xlsx files), writes become the actions Lite applies in one batch. What
+this proves: the buttons use only what that engine allows (it raises on synchronous colour,
+number format, formula and note-text reads), write the figures the command line writes, mark
+awaited figures with one conditional format, never touch a person's note, need the same number
+of actions at 13 rows or 1,013, and raise when something fails after writes were queued (Lite
+then discards the batch). What it cannot prove: that Excel applies the actions as Office.js
+documents (docs/lite.md lists what only a real Excel confirms).
+
+The remote engine is xlwings PRO code: the tests run it under ``XLWINGS_LICENSE_KEY=
+noncommercial`` (set in conftest.py; PolyForm Noncommercial, ORT is an educational non-profit
+network).
+"""
+
+from __future__ import annotations
+
+import collections
+import copy
+import functools
+import tempfile
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from openpyxl.comments import Comment
+from remote_payload import (
+    action_cells,
+    apply_actions,
+    cell,
+    payload_from_xlsx,
+    remote_book,
+    rule_colours,
+)
+
+from fake_xlwings import REFUSED
+from ortkpi_xl import buttons, excel
+from ortkpi_xl.cli import main
+from ortkpi_xl.excelplan import column_letters
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATE = ROOT / "workbook_template.xlsx"
+SITE = "Ecole de Travail"
+# template columns: G entrants … M poursuivants, N…R rates 1–5, S…U satisfaction, V 9 VA,
+# W 10 insertion emploi, X 11 insertion métier, Y certificateur's rate
+RATES = "NOPQR"
+
+
+def click(payload: dict, button=buttons.recalculer, *args):
+    """One click on the remote engine: the book, the button's answer and its actions."""
+    book = remote_book(payload)
+    answer = button(book, *args)
+    return book, answer, book.json()["actions"]
+
+
+@functools.cache
+def _template_payload() -> dict:
+    return payload_from_xlsx(TEMPLATE)
+
+
+def template_payload() -> dict:
+    """The template as xlwings Lite would send it (a fresh copy each time)."""
+    return copy.deepcopy(_template_payload())
+
+
+@functools.cache
+def payload_with_rows(rows: int) -> dict:
+    """The payload of the template with ``rows`` more complete rows (built once a session)."""
+    with tempfile.TemporaryDirectory() as folder:
+        return payload_from_xlsx(more_rows(Path(folder) / "w.xlsx", rows))
+
+
+def more_rows(path: Path, rows: int, *, complete: bool = True) -> Path:
+    """The template with ``rows`` more programme rows on the first site sheet."""
+    wb = load_workbook(TEMPLATE)
+    ws = wb[SITE]
+    for i in range(rows):
+        r = 18 + i
+        values = {
+            "A": f"BTS {i}",
+            "C": "2023 - 2025",
+            "G": 20,
+            "H": 18,
+            "I": 2,
+            "J": 1,
+            "K": 15,
+            "L": 16,
+            "M": 5,
+            "S": 4.2,
+            "T": 4.0,
+            "U": 3.9,
+        }
+        if complete:
+            values.update(W=0.8, X=0.6, Y=0.75)
+        for column, value in values.items():
+            ws[f"{column}{r}"] = value
+    wb.save(path)
+    return path
+
+
+def test_the_stand_in_refuses_what_the_remote_engine_refuses():
+    """tests/fake_xlwings.py mirrors the real messages, so its tests fail where Lite would."""
+    book = remote_book(template_payload())
+    rng = book.sheets[SITE]["A1"]
+    for what, read in (
+        ("color", lambda: rng.color),
+        ("number_format", lambda: rng.number_format),
+        ("formula", lambda: rng.formula),
+    ):
+        with pytest.raises(NotImplementedError) as err:
+            read()
+        assert str(err.value) == REFUSED[what]
+    noted = next(
+        book.sheets[s["name"]][n["address"]].note
+        for s in book.api["sheets"]
+        for n in s.get("notes", [])
+    )
+    with pytest.raises(NotImplementedError) as err:
+        _ = noted.text
+    assert str(err.value) == REFUSED["note.text"]
+
+
+def test_recalculer_writes_what_the_command_line_writes(tmp_path):
+    out = tmp_path / "cli.xlsx"
+    assert main(["recalculer", str(TEMPLATE), "-o", str(out)]) == 0
+    expected = load_workbook(out, data_only=True)
+    payload = template_payload()
+    _, answer, actions = click(payload)
+    assert answer.startswith("Indicateurs recalculés : 37 ligne(s)")
+    after = apply_actions(payload, actions)
+    compared = 0
+    for sheet in ("Ecole de Travail", "ORT Marseille", "ORT Lyon", "ORT Toulouse"):
+        ws = expected[sheet]
+        for row in range(5, ws.max_row + 1):
+            for column in RATES + "VWX":
+                want = ws[f"{column}{row}"].value
+                got = cell(after, sheet, f"{column}{row}")
+                if want is None:
+                    assert got == "", (sheet, column, row)
+                    continue
+                compared += 1
+                if isinstance(want, float):
+                    assert got == pytest.approx(want, abs=1e-12), (sheet, column, row)
+                else:
+                    assert got == want, (sheet, column, row)
+    assert compared > 200
+    controls = next(s for s in after["sheets"] if s["name"] == "Contrôles")["values"]
+    assert controls[0][0].startswith("Contrôles du classeur")
+
+
+def test_no_write_lands_on_a_cell_the_tool_does_not_own():
+    """Blocks span columns and rows, but leave every other cell alone (null in Office.js)."""
+    payload = template_payload()
+    _, _, actions = click(payload)
+    owned = {"Contrôles", "Synthèse", "ortkpi_etat"}
+    site_inputs = set("ABCDEFGHIJKLM")
+    for action in actions:
+        if action["func"] != "setValues":
+            continue
+        sheet = payload["sheets"][action["sheet_position"]]["name"]
+        if sheet in owned:
+            continue
+        for r, line in enumerate(action["values"]):
+            for c, value in enumerate(line):
+                column = column_letters(action["start_column"] + c + 1)
+                if value is not None:
+                    assert column not in site_inputs, (sheet, column, action["start_row"] + r)
+
+
+def test_awaited_figures_are_yellow_through_one_rule_per_column(tmp_path):
+    payload = template_payload()
+    _, _, actions = click(payload)
+    after = apply_actions(payload, actions)
+    rules = [a for a in actions if a["func"] == "addConditionalFormat"]
+    assert rules and {a["args"][0]["fill_color"] for a in rules} == {"#ffff00"}
+    assert not [a for a in actions if a["func"] in ("setRangeColor", "setRangeColors")]
+    coloured = rule_colours(after, actions, SITE)
+    awaited = {
+        f"{column}{row}"
+        for row in range(5, 18)
+        for column in "VWX"
+        if cell(after, SITE, f"{column}{row}") == "En attente"
+    }
+    assert awaited and set(coloured) == awaited
+    # the next click keeps the rule: the registry says it is there
+    _, _, again = click(after)
+    assert not [a for a in again if a["func"] == "addConditionalFormat"]
+
+
+@pytest.mark.parametrize("button", ["recalculer", "valider"])
+def test_actions_do_not_grow_with_rows(tmp_path, button):
+    """The template with 10 and with 1,010 more complete programme rows on one site sheet
+    (the same kinds of figures, so the same blocks): first click and the next one."""
+    counts = {}
+    for rows in (10, 1010):
+        payload = payload_with_rows(rows)
+        _, _, first = click(payload, getattr(buttons, button))
+        _, _, second = click(apply_actions(payload, first), getattr(buttons, button))
+        counts[rows] = (len(first), len(second))
+    assert counts[10] == counts[1010], counts
+    assert max(counts[10]) <= 250
+
+
+def test_importer_fills_inserjeunes_figures(tmp_path):
+    from conftest import shared_path
+
+    real = shared_path("data", "inserjeunes", "fr-en-inserjeunes-cfa.csv")
+    counts = {}
+    for rows in (10, 1010):
+        payload = payload_with_rows(rows)
+        book, answer, actions = click(payload, buttons.inserjeunes, [str(real)])
+        assert answer.startswith("InserJeunes :"), answer
+        after = apply_actions(payload, actions)
+        assert "0751488K" in cell(after, SITE, "A3")
+        counts[rows] = len(actions)
+    assert counts[10] == counts[1010], counts
+
+
+def test_importer_in_lite_reads_the_imported_files(tmp_path, monkeypatch):
+    from conftest import shared_path
+
+    data = tmp_path / "data"
+    data.mkdir()
+    real = shared_path("data", "inserjeunes", "fr-en-inserjeunes-cfa.csv")
+    (data / real.name).write_bytes(real.read_bytes())
+    monkeypatch.setattr(buttons, "LITE_FILES", data)
+    payload = template_payload()
+    _, answer, actions = click(payload, buttons.inserjeunes)
+    assert answer.startswith("InserJeunes : ") and "1 fichier" in answer
+    monkeypatch.setattr(buttons, "LITE_FILES", tmp_path / "nothing")
+    _, answer, actions = click(payload, buttons.inserjeunes)
+    assert answer is None and actions == []
+
+
+def test_a_persons_note_is_kept_and_ours_not_added(tmp_path):
+    """A computed cell where the tool would put its note already holds a person's note."""
+    payload = template_payload()
+    _, _, actions = click(payload)
+    noted = [a for a in actions if a["func"] in ("addNote", "setNoteText")]
+    # the template's notes are the tool's (its registry says so): nothing to add or change
+    assert noted == []
+    wb = load_workbook(TEMPLATE)
+    ws = wb[SITE]
+    ws["G6"] = 0  # no entrants: rates of row 6 become NC, the tool wants its note there
+    ws["N6"].comment = Comment("Vérifié avec le jury", "Claire")
+    path = tmp_path / "w.xlsx"
+    wb.save(path)
+    payload = payload_from_xlsx(path)
+    book, _, actions = click(payload)
+    added = {a["args"][0].replace("$", "") for a in actions if a["func"] == "addNote"}
+    assert "O6" in added and "N6" not in added
+    assert book.sheets[SITE]["N6"].note is not None  # the payload's note, left alone
+    assert not [a for a in actions if a["func"] == "deleteNote"]
+
+
+def test_without_notes_support_nothing_is_noted_and_the_message_says_so(tmp_path):
+    wb = load_workbook(TEMPLATE)
+    wb[SITE]["G6"] = 0
+    path = tmp_path / "w.xlsx"
+    wb.save(path)
+    payload = payload_from_xlsx(path, notes=False)  # Excel without API 1.18 sends none
+    _, answer, actions = click(payload)
+    assert not [a for a in actions if "Note" in a["func"]]
+    assert "note(s) non écrite(s)" in answer
+
+
+def test_a_resolved_figure_gives_back_the_fill_an_older_version_painted():
+    payload = template_payload()
+    _, _, first = click(payload)
+    after = apply_actions(payload, first)
+    sheet = next(s for s in after["sheets"] if s["name"] == SITE)
+    for column, value in (("W", 0.82), ("X", 0.7), ("Y", 0.75)):  # row 10: figures arrive
+        sheet["values"][9][ord(column) - 65] = value
+    _, _, actions = click(after)
+    colours = [a for a in actions if a["func"] == "setRangeColors"]
+    assert colours, "the legacy yellow of V10 must be given back"
+    given = {}
+    for action in colours:
+        for r, line in enumerate(action["args"][0]):
+            for c, colour in enumerate(line):
+                if colour != "keep":
+                    given[
+                        f"{chr(65 + action['start_column'] + c)}{action['start_row'] + r + 1}"
+                    ] = colour
+    assert given.get("V10") == "#e7eef7"
+    assert len(actions) < 100
+
+
+def test_an_error_after_writes_raises_so_lite_discards_the_batch(monkeypatch):
+    real = excel.run_write
+    seen = []
+
+    def flaky(book, write, engine):
+        seen.append(write)
+        if len(seen) == 3:
+            raise RuntimeError("Office.js said no")
+        real(book, write, engine)
+
+    monkeypatch.setattr(excel, "run_write", flaky)
+    book = remote_book(template_payload())
+    with pytest.raises(Exception) as err:
+        buttons.recalculer(book)
+    assert "Erreur interne" in str(err.value)
+    assert len(book.json()["actions"]) > 0  # queued, then thrown away by Lite with the error
+
+
+def test_an_error_before_any_write_is_a_message_not_an_exception(capsys):
+    payload = template_payload()
+    payload["sheets"] = [s for s in payload["sheets"] if s["name"] == "Lisez-moi"]
+    book, answer, actions = click(payload)
+    assert answer is None and actions == []
+    assert "Aucune feuille de site" in capsys.readouterr().out
+
+
+def test_tables_totals_row_is_known_from_the_payload(tmp_path):
+    from openpyxl.worksheet.table import Table
+
+    wb = load_workbook(TEMPLATE)
+    ws = wb["Lisez-moi"]
+    ws["D1"], ws["E1"], ws["D2"], ws["E2"], ws["D3"], ws["E3"] = "a", "b", 1, 2, "Total", 2
+    table = Table(displayName="T1", ref="D1:E3", totalsRowCount=1)
+    ws.add_table(table)
+    path = tmp_path / "w.xlsx"
+    wb.save(path)
+    book = remote_book(payload_from_xlsx(path))
+    assert excel._totals_rows(book.sheets["Lisez-moi"]) == {3}
+
+
+def test_every_action_is_one_the_lite_client_knows():
+    """Only actions xlwings' Office.js client implements (xlwings-server, static/js)."""
+    known = {
+        "setValues",
+        "setNumberFormat",
+        "addConditionalFormat",
+        "setRangeColors",
+        "setRangeColor",
+        "addNote",
+        "setNoteText",
+        "deleteNote",
+        "addSheet",
+        "sheetClear",
+        "setSheetVisibility",
+        "setFontProperty",
+        "setColumnWidth",
+    }
+    payload = template_payload()
+    _, _, actions = click(payload)
+    found = collections.Counter(a["func"] for a in actions)
+    assert set(found) <= known, found
+    assert all(action_cells(a) for a in actions if a["start_row"] is not None)
