@@ -64,10 +64,11 @@ def _broadcast(grids: Sequence[list[list[object]]]) -> tuple[int, int] | None:
     return shapes.pop() if shapes else (1, 1)
 
 
-def _shown(value: float, outcome: str, text: object, config: Config) -> float | str:
-    if outcome == Outcome.VALUE.value and isinstance(value, float) and math.isfinite(value):
+def _shown(value: float | None, outcome: Outcome, text: object, config: Config) -> float | str:
+    kept = outcome in (Outcome.VALUE, Outcome.TYPED)
+    if kept and isinstance(value, float) and math.isfinite(value):
         return value
-    if outcome == Outcome.EMPTY.value:
+    if outcome is Outcome.EMPTY:
         return ""
     return str(text) if text else config.mots.non_calculable
 
@@ -88,17 +89,14 @@ def _evaluate(number: int, arguments: dict[str, object], explain: bool = False) 
                 columns[key] = [grid[0][0]] * (rows * cols)
             else:
                 columns[key] = [cell for line in grid for cell in line]
-        result = compute(columns, config, indicators=[indicator]).outcomes[indicator.key]
+        results = compute(columns, config, indicators=[indicator]).results(indicator.key)
         if explain:
             flat = [
-                note if note else ("Valeur calculée." if outcome == Outcome.VALUE.value else "")
-                for note, outcome in zip(result["note"], result["outcome"], strict=True)
+                r.note if r.note else ("Valeur calculée." if r.outcome is Outcome.VALUE else "")
+                for r in results
             ]
         else:
-            flat = [
-                _shown(v, o, t, config)
-                for v, o, t in zip(result["value"], result["outcome"], result["text"], strict=True)
-            ]
+            flat = [_shown(r.value, r.outcome, r.text, config) for r in results]
         if (rows, cols) == (1, 1):
             return flat[0]
         return [flat[r * cols : (r + 1) * cols] for r in range(rows)]
