@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
+import os
 import sys
 import zipfile
 from pathlib import Path
@@ -53,8 +54,12 @@ def generated() -> tuple[str, str]:
 
 @pytest.fixture(scope="module")
 def lite_book(tmp_path_factory, generated) -> Path:
-    target = tmp_path_factory.mktemp("lite") / "indicateurs.xlsx"
-    assert main(["lite", str(TEMPLATE), "-o", str(target)]) == 0
+    """The template, alone in its folder (no config.yaml beside it), for xlwings Lite."""
+    folder = tmp_path_factory.mktemp("lite")
+    source = folder / "modele.xlsx"
+    source.write_bytes(TEMPLATE.read_bytes())
+    target = folder / "indicateurs.xlsx"
+    assert main(["lite", str(source), "-o", str(target)]) == 0
     return target
 
 
@@ -362,3 +367,40 @@ def test_a_model_workbook_payload_works_without_the_registry(tmp_path):
     assert buttons.recalculer(book).startswith("Indicateurs recalculés")
     written = [a for a in book.json()["actions"] if a["func"] == "setValues"]
     assert [[0.9]] in [a["values"] for a in written]
+
+
+def test_the_sites_settings_travel_inside_main_py(tmp_path, monkeypatch):
+    """xlwings Lite has no folder: a config.yaml beside the workbook goes into main.py and is
+    what the buttons and functions read there."""
+    folder = tmp_path / "site"
+    folder.mkdir()
+    source = folder / "indicateurs.xlsx"
+    source.write_bytes(TEMPLATE.read_bytes())
+    (folder / "config.yaml").write_text("seuil_petit_effectif: 7\n", encoding="utf-8")
+    out = tmp_path / "lite.xlsx"
+    assert main(["lite", str(source), "-o", str(out)]) == 0
+    with zipfile.ZipFile(out) as package:
+        code = read_settings(package.read("xl/webextensions/webextension1.xml"))["main.py"]
+    monkeypatch.delenv("ORTKPI_CONFIG", raising=False)
+    saved = {k: v for k, v in sys.modules.items() if k.startswith("ortkpi_xl")}
+    path = list(sys.path)
+    try:
+        namespace: dict = {}
+        exec(compile(code, "main.py", "exec"), namespace)  # noqa: S102
+        config = sys.modules["ortkpi_xl.buttons"]._config_for(remote_book(payload_from_xlsx(out)))
+        assert config.seuil_petit_effectif == 7
+    finally:
+        for name in [k for k in sys.modules if k.startswith("ortkpi_xl")]:
+            del sys.modules[name]
+        sys.modules.update(saved)
+        sys.path[:] = path
+        os.environ.pop("ORTKPI_CONFIG", None)
+
+
+def test_a_wrong_config_is_refused_at_the_command_line(tmp_path, capsys):
+    bad = tmp_path / "config.yaml"
+    bad.write_text("seuil_petit_effectif: beaucoup\n", encoding="utf-8")
+    out = tmp_path / "lite.xlsx"
+    assert main(["lite", "--config", str(bad), "-o", str(out)]) == 2
+    assert "seuil_petit_effectif" in capsys.readouterr().err
+    assert not out.exists()

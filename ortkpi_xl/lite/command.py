@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 
 from ..cli import EXIT_OK, config_of, config_option, register
+from ..config import load_config
 from ..errors import WorkbookError
 from ..xlsx.atomic import replace_atomically
 
@@ -42,6 +43,20 @@ def companion_files(target: Path) -> tuple[Path, Path]:
     )
 
 
+def _settings(args: argparse.Namespace) -> tuple[str | None, str]:
+    """The config.yaml the workbook carries: --config, else the one beside CLASSEUR.
+
+    xlwings Lite has no folder to look in: the settings travel inside main.py."""
+    path = Path(args.config) if args.config else None
+    if path is None and args.classeur:
+        beside = Path(args.classeur).parent / "config.yaml"
+        path = beside if beside.is_file() else None
+    if path is None:
+        return None, "aucun (réglages par défaut)"
+    load_config(path)  # a wrong file is refused here, in French, not in Excel
+    return path.read_text(encoding="utf-8-sig"), str(path)
+
+
 def _write_text(path: Path, text: str) -> None:
     def produce(tmp: Path) -> None:
         tmp.write_text(text, encoding="utf-8", newline="\n")
@@ -62,8 +77,9 @@ def _run(args: argparse.Namespace) -> int:
         )
     if not target.parent.is_dir():
         raise WorkbookError(f"Le dossier {target.parent} n'existe pas : créez-le d'abord.")
+    settings, origin = _settings(args)
     bundle = build_bundle()
-    code = main_py(bundle)
+    code = main_py(bundle, settings)
     needs = requirements(bundle.third_party)
     settings = {"main.py": code, "requirements.txt": needs}
     with tempfile.TemporaryDirectory(prefix="ortkpi-lite-") as folder:
@@ -92,6 +108,7 @@ def _run(args: argparse.Namespace) -> int:
         f"{len(bundle.modules)} modules)."
     )
     print(f"Copies pour l'éditeur de xlwings Lite : {main_copy.name}, {requirements_copy.name}.")
+    print(f"Réglages emportés : {origin}.")
     print(
         "Ouvrez le classeur dans Excel avec le complément xlwings Lite : voir docs/lite.md "
         "(installer xlwings Lite, faire confiance au classeur, cliquer sur Recalculer)."

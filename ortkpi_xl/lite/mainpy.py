@@ -134,14 +134,20 @@ def _install_ortkpi_xl():
     for name in [m for m in _sys.modules if m == "ortkpi_xl" or m.startswith("ortkpi_xl.")]:
         del _sys.modules[name]  # an ortkpi_xl imported earlier in this Python is not this one
     _sys.path[:] = [folder] + [p for p in _sys.path if "ortkpi-xl-" not in _os.path.basename(p)]
+    if _SETTINGS:  # the workbook's config.yaml, carried too: read as ORTKPI_CONFIG
+        path = _os.path.join(folder, "config.yaml")
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(_SETTINGS)
+        _os.environ["ORTKPI_CONFIG"] = path
 
 
 _install_ortkpi_xl()
 '''
 
 
-def main_py(bundle: Bundle) -> str:
-    """The text of ``main.py`` for this bundle (the same bundle gives the same text)."""
+def main_py(bundle: Bundle, settings: str | None = None) -> str:
+    """The text of ``main.py`` for this bundle and, when given, the text of the config.yaml
+    it carries (the same inputs give the same text)."""
     digest = hashlib.sha256(bundle.zip_bytes).hexdigest()
     encoded = bundle.base64
     chunks = "\n".join(f'    "{encoded[i : i + LINE]}"' for i in range(0, len(encoded), LINE))
@@ -173,6 +179,9 @@ def main_py(bundle: Bundle) -> str:
             "_BUNDLE = (",
             chunks,
             ")",
+            "",
+            "# the settings (config.yaml) the workbook's site uses; empty: the defaults",
+            f"_SETTINGS = {settings or ''!r}",
         ]
     )
     body = [
