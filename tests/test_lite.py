@@ -404,3 +404,22 @@ def test_a_wrong_config_is_refused_at_the_command_line(tmp_path, capsys):
     assert main(["lite", "--config", str(bad), "-o", str(out)]) == 2
     assert "seuil_petit_effectif" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_the_staff_guide_says_what_is_not_checked_yet():
+    text = (ROOT / "docs" / "lite.md").read_text(encoding="utf-8")
+    for needle in (
+        "Compléments",
+        "xlwings Lite",
+        "confiance",
+        "Recalculer",
+        "Import/Export",
+        "Ce qui n'a pas encore été vérifié dans un vrai Excel",
+        "ortkpi-xl lite",
+        "Windows",
+        "Mac",
+        "web",
+    ):
+        assert needle in text, needle
+    size = len(main_py(build_bundle()).encode("utf-8")) // 1000
+    assert f"environ {round(size, -1):.0f} Ko" in text or abs(size - 175) < 25
