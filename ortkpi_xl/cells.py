@@ -103,22 +103,28 @@ class CellReader:
             " ".join(w for w in re.split(r"[^0-9a-z]+", _fold(s)) if w) for s in config.statuts
         }
 
-    def read(self, raw: object, kind: Kind) -> Reading:
-        """The reading of one raw value (memoised: sheets repeat the same values a lot)."""
+    def read(self, raw: object, kind: Kind, number_format: str | None = None) -> Reading:
+        """The reading of one raw value (memoised: sheets repeat the same values a lot).
+
+        ``number_format`` is the cell's number format when the caller knows it: a stored rate
+        of 1.2 in a percentage cell shows 120 % (impossible), in a General cell it means 1,2 %
+        typed in points. ``None``: unknown (the Excel buttons cannot read formats).
+        """
         if raw is None:
             return BLANK
         kind_of_raw = type(raw)
         if kind_of_raw is float or kind_of_raw is int or kind_of_raw is str:
-            key = (kind_of_raw, raw, kind)
+            percent = _percent_format(number_format) if kind_of_raw is not str else None
+            key = (kind_of_raw, raw, kind, percent)
             cached = self._memo.get(key)
             if cached is None:
-                cached = self._read(raw, kind)
+                cached = self._read(raw, kind, percent)
                 if len(self._memo) < 200_000:
                     self._memo[key] = cached
             return cached
-        return self._read(raw, kind)
+        return self._read(raw, kind, _percent_format(number_format))
 
-    def _read(self, raw: object, kind: Kind) -> Reading:
+    def _read(self, raw: object, kind: Kind, percent_cell: bool | None = None) -> Reading:
         if isinstance(raw, Reading):
             return raw
         if raw is None:
@@ -133,7 +139,11 @@ class CellReader:
                 return BLANK
             if math.isinf(number):
                 return Reading(State.INVALID, text=str(raw), note="nombre infini")
-            return self._number(number, kind, from_text=False, percent=False)
+            if percent_cell and kind in (Kind.RATE, Kind.POINTS):
+                return self._percent_cell(number, kind)
+            return self._number(
+                number, kind, from_text=False, percent=False, general=percent_cell is False
+            )
         if isinstance(raw, (_dt.date, _dt.time, _dt.timedelta)):
             return Reading(State.INVALID, text=str(raw), note="date ou heure au lieu d'un nombre")
         if not isinstance(raw, str):
@@ -168,8 +178,27 @@ class CellReader:
         return any(words.startswith(s + " ") for s in self._status_words if " " in s)
 
     # -- numbers ------------------------------------------------------------------------------
+    def _percent_cell(self, number: float, kind: Kind) -> Reading:
+        """A stored rate in a cell formatted as a percentage: a fraction, shown × 100."""
+        lowest = -1.0 if kind is Kind.POINTS else 0.0
+        if lowest <= number <= 1:
+            return Reading(State.NUMBER, number)
+        shown = format_percent_plain(number)
+        return Reading(
+            State.INVALID,
+            text=shown,
+            note=f"la cellule, au format pourcentage, affiche {shown} : impossible pour un taux",
+        )
+
     def _number(
-        self, number: float, kind: Kind, *, from_text: bool, percent: bool, typed: str = ""
+        self,
+        number: float,
+        kind: Kind,
+        *,
+        from_text: bool,
+        percent: bool,
+        typed: str = "",
+        general: bool = False,
     ) -> Reading:
         shown = typed or format_number(number)
         note = f"nombre saisi comme texte « {typed} »" if from_text else ""
@@ -189,11 +218,20 @@ class CellReader:
                 return Reading(State.INVALID, text=shown, note=f"note {shown} hors de 0 à 5")
             return Reading(State.NUMBER, number, note=note, interpreted=from_text)
         if kind is Kind.RATE or kind is Kind.POINTS:
-            return self._rate(number, kind, percent=percent, shown=shown, from_text=from_text)
+            return self._rate(
+                number, kind, percent=percent, shown=shown, from_text=from_text, general=general
+            )
         return Reading(State.NUMBER, number, note=note, interpreted=from_text)
 
     def _rate(
-        self, number: float, kind: Kind, *, percent: bool, shown: str, from_text: bool
+        self,
+        number: float,
+        kind: Kind,
+        *,
+        percent: bool,
+        shown: str,
+        from_text: bool,
+        general: bool = False,
     ) -> Reading:
         lowest = -1.0 if kind is Kind.POINTS else 0.0
         if percent:
@@ -207,6 +245,8 @@ class CellReader:
         elif 1 < abs(number) <= 100 and (number > 0 or kind is Kind.POINTS):
             fraction = float(f"{number / 100:.15g}")
             note = f"{shown} lu comme {format_percent_plain(fraction)} (saisi en points)"
+            if general:  # a General cell: the person typed points, and the cell shows them so
+                return Reading(State.NUMBER, fraction, note=note, interpreted=True)
             if not from_text:  # a number stored in a % cell would show 100 times more
                 note += (
                     f" ; si la cellule est au format pourcentage elle affiche "
@@ -221,6 +261,14 @@ class CellReader:
         if not lowest <= fraction <= 1:
             return Reading(State.INVALID, text=shown, note=f"taux {shown} hors de 0 à 100 %")
         return Reading(State.NUMBER, fraction, note=note, interpreted=interpreted)
+
+
+@lru_cache(maxsize=1024)
+def _percent_format(number_format: str | None) -> bool | None:
+    """Whether a number format shows a percentage (None: format unknown)."""
+    if number_format is None:
+        return None
+    return "%" in re.sub(r'"[^"]*"|\\.', "", number_format)
 
 
 def format_percent_plain(fraction: float) -> str:

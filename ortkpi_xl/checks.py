@@ -7,14 +7,13 @@ the sheet, the cell and what to do, in French. Cell addresses come from the adap
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 
-from .cells import CellReader, Reading, State
+from .cells import Reading, State
 from .engine import Computation, Outcome
-from .fields import FIELD_BY_KEY, FIELDS, REQUIRED_COUNT_KEYS, Kind, programme_name
+from .fields import FIELD_BY_KEY, FIELDS, REQUIRED_COUNT_KEYS, Kind, programme_name, promotion_key
 from .findings import Finding, Severity
 from .formatting import format_mark, format_number, format_percent, format_signed_percent
-from .indicators import INDICATORS, Rule
 from .normalize import label_key
 
 Locate = Callable[[int, str], "str | None"]
@@ -143,8 +142,17 @@ def check_rows(comp: Computation, sheet: str, locate: Locate) -> list[Finding]:
                 )
             )
 
-    # 3. counts not typed yet: the rates that need them stay NC
+    # 3. counts not typed yet: the rates that need them stay NC (rows whose rates were typed
+    # without counts get their own finding, see ``ownership``)
+    typed_rows = {
+        row
+        for key in comp.columns
+        for row, result in enumerate(comp.columns[key])
+        if result.outcome is Outcome.TYPED
+    }
     for row in range(comp.rows):
+        if row in typed_rows:
+            continue
         missing = [
             k for k in REQUIRED_COUNT_KEYS if k in comp.readings and comp.reading(row, k).missing
         ]
@@ -181,7 +189,7 @@ def check_rows(comp: Computation, sheet: str, locate: Locate) -> list[Finding]:
                 )
             )
             continue
-        key = (label_key(formation, drop_number=False), label_key(promotion, drop_number=False))
+        key = (label_key(formation, drop_number=False), promotion_key(promotion))
         if key in seen:
             cell = _cell(locate, row, "formation") or _cell(locate, row, "intitule")
             first = _cell(locate, seen[key], "formation") or _cell(locate, seen[key], "intitule")
@@ -191,27 +199,14 @@ def check_rows(comp: Computation, sheet: str, locate: Locate) -> list[Finding]:
                     sheet,
                     cell,
                     "doublon",
-                    f"{_prefix(cell)}« {formation} » {promotion} figure deux fois "
-                    f"(aussi en {first or 'une autre ligne'}) — supprimez le doublon ou "
+                    f"{_prefix(cell)}« {formation} » {promotion} figure deux fois dans ce "
+                    f"tableau (aussi en {first or 'une autre ligne'}) — supprimez le doublon ou "
                     "corrigez la promotion.",
                 )
             )
         else:
             seen[key] = row
 
-    # 5. figures still expected from outside (info: they do not block submission)
-    for ind in INDICATORS:
-        if not ind.external:
-            continue
-        frame = comp.outcomes.get(ind.key)
-        if frame is None:
-            continue
-        notes = frame["note"].tolist()
-        for row in frame.index[frame["outcome"] == Outcome.PENDING.value].tolist():
-            cell = _cell(locate, row, ind.key)
-            if not cell:  # the sheet has no column for it: nothing is shown as pending
-                continue
-            add(Finding(Severity.INFO, sheet, cell, "en_attente", f"{_prefix(cell)}{notes[row]}"))
     return findings
 
 
@@ -266,62 +261,6 @@ def _reading_finding(reading: Reading, key: str, sheet: str, cell: str) -> Findi
             "indicateurs qui en dépendent affichent ce statut.",
         )
     return None
-
-
-def check_stale(
-    comp: Computation,
-    stored: Mapping[str, Sequence[object]],
-    sheet: str,
-    locate: Locate,
-) -> list[Finding]:
-    """Computed cells whose stored value is not what their inputs give, at the shown digit."""
-    reader = CellReader(comp.config)
-    findings: list[Finding] = []
-    for ind in INDICATORS:
-        if not ind.computed or ind.key not in stored or ind.key not in comp.outcomes:
-            continue
-        kind = FIELD_BY_KEY[ind.key].kind
-        show = format_signed_percent if ind.rule is Rule.DIFFERENCE else format_percent
-        for row, raw in enumerate(stored[ind.key]):
-            if row >= comp.rows:
-                break
-            result = comp.result(row, ind.key)
-            reading = reader.read(raw, kind)
-            cell = _cell(locate, row, ind.key)
-            if reading.state is State.ERROR:
-                findings.append(
-                    Finding(
-                        Severity.ERREUR,
-                        sheet,
-                        cell,
-                        "cellule_en_erreur",
-                        f"{_prefix(cell)}la cellule affiche {reading.text} — lancez Recalculer.",
-                    )
-                )
-                continue
-            expected = show(result.value) if result.value is not None else result.text or ""
-            if reading.state is State.NUMBER:
-                found = show(reading.number)
-            elif reading.state in (State.BLANK,):
-                found = ""
-            else:
-                found = reading.text or ""
-            if label_key(found, drop_number=False) == label_key(
-                expected, drop_number=False
-            ) and found.startswith("-") == expected.startswith("-"):
-                continue
-            shown = f"« {found} »" if found else "rien"
-            findings.append(
-                Finding(
-                    Severity.ERREUR,
-                    sheet,
-                    cell,
-                    "valeur_perimee",
-                    f"{_prefix(cell)}{ind.title} : la cellule affiche {shown}, les effectifs "
-                    f"donnent « {expected} » — lancez Recalculer (ou corrigez la saisie).",
-                )
-            )
-    return findings
 
 
 def describe(value: float, kind: Kind) -> str:

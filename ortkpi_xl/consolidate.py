@@ -31,8 +31,15 @@ from .formatting import format_number
 from .normalize import label_key
 from .synthesis import Programme, Synthesis, programme_key
 from .workbook.changes import OwnedSheet
-from .workbook.reader import WorkbookData, read_workbook
-from .workbook.recalc import compute_tables, recalculate, synthesis_of, validate
+from .workbook.reader import read_workbook
+from .workbook.recalc import (
+    TableResult,
+    carried_rows,
+    compute_tables,
+    recalculate,
+    synthesis_of,
+    validate,
+)
 from .workbook.template import HEADER_ROW, _site_sheet, template_rows
 from .workbook.writer import apply_changes, save_atomically, set_value, write_owned_sheet
 
@@ -112,17 +119,9 @@ def workbook_paths(paths: Iterable[str | Path], *, exclude: Iterable[Path] = ())
     return found
 
 
-def _input_rows(book: WorkbookData, sheet_name: str) -> list[dict[str, object]]:
-    sheet = book.sheet(sheet_name)
-    rows = []
-    for table in sheet.tables:
-        for row in table.rows:
-            values: dict[str, object] = {}
-            for key, column in table.columns.items():
-                if not FIELD_BY_KEY[key].computed:
-                    values[key] = sheet.value(row, column)
-            rows.append(values)
-    return rows
+def _input_rows(results: list[TableResult], sheet_name: str) -> list[dict[str, object]]:
+    """What the network workbook receives from a site sheet: see ``recalc.carried_rows``."""
+    return [row for res in results if res.sheet.name == sheet_name for row in carried_rows(res)]
 
 
 def _first_errors(findings: list[Finding], limit: int = 3) -> str:
@@ -178,7 +177,7 @@ def gather(
                     )
                 )
                 continue
-            rows = _input_rows(book, summary.name)
+            rows = _input_rows(results, summary.name)
             copy = SiteCopy(summary.name, path, summary.name, rows, list(summary.programmes))
             candidates.setdefault(label_key(summary.name, drop_number=False), []).append(copy)
     if progress:

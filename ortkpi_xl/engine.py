@@ -5,21 +5,23 @@ reports all call ``compute`` and use what it returns, so every figure has one de
 
 An outcome is a value or a reason there is none: not computable (and why), a status word passed
 through from an input, a small cohort, or a figure still expected from outside (pending).
+
+Plain Python on purpose (no pandas, no numpy): the same code runs behind the Excel buttons and
+the ``ORT_*`` functions, in xlwings Lite's Pyodide too, and a click must not pay for importing
+a data-frame library. A row is a handful of divisions; lists are fast enough.
 """
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from enum import Enum
-
-import numpy as np
-import pandas as pd
 
 from .cells import CellReader, Reading, State
 from .config import Config, default_config
-from .fields import FIELD_BY_KEY, FIELDS, Kind
+from .fields import ALL_FIELDS, FIELD_BY_KEY, Kind
 from .indicators import INDICATOR_BY_KEY, INDICATORS, Indicator, Rule
 from .normalize import fold
 
@@ -39,7 +41,10 @@ class Outcome(str, Enum):
     TYPED = "saisi"
 
 
-@dataclass(frozen=True)
+_NUMBERED = (Outcome.VALUE, Outcome.TYPED)
+
+
+@dataclass(frozen=True, slots=True)
 class Result:
     """One indicator of one row, as shown in a cell."""
 
@@ -50,7 +55,11 @@ class Result:
 
     @property
     def shown(self) -> float | str | None:
-        return self.value if self.outcome is Outcome.VALUE else self.text
+        return self.value if self.outcome in _NUMBERED else self.text
+
+
+_EMPTY = Result(Outcome.EMPTY, None, None, "")
+_BLANK = Reading(State.BLANK)
 
 
 @dataclass
@@ -59,65 +68,102 @@ class Computation:
 
     rows: int
     readings: dict[str, list[Reading]]  # field key → one reading per row (present fields)
-    outcomes: dict[str, pd.DataFrame]  # indicator key → columns value, outcome, text, note
+    columns: dict[str, list[Result]]  # indicator key → one result per row
     levels: list[int | None]  # qualification level given or inferred
-    small_cohort: np.ndarray  # bool per row: entrants known and below the threshold
+    small_cohort: list[bool]  # per row: entrants known and below the threshold
     config: Config
+    # field key → row → the site's own column a figure was taken from (e.g. 10 from the
+    # seed's "Chiffres issus de Inserjeunes"), for notes and reports
+    provenance: dict[str, dict[int, str]] = field(default_factory=dict)
 
     def result(self, row: int, key: str) -> Result:
-        values, outcomes, texts, notes = self._columns(key)
-        outcome = Outcome(outcomes[row])
-        return Result(
-            outcome,
-            float(values[row]) if outcome in (Outcome.VALUE, Outcome.TYPED) else None,
-            texts[row],
-            notes[row],
-        )
-
-    def _columns(self, key: str) -> tuple[list, list, list, list]:
-        """The outcome frame of one indicator as plain lists (per-cell pandas access is slow)."""
-        cache = self.__dict__.setdefault("_lists", {})
-        if key not in cache:
-            frame = self.outcomes[key]
-            cache[key] = tuple(frame[c].tolist() for c in ("value", "outcome", "text", "note"))
-        return cache[key]
+        column = self.columns.get(key)
+        return column[row] if column is not None else _EMPTY
 
     def results(self, key: str) -> list[Result]:
         """Every row's result for one indicator, in row order."""
-        return [self.result(row, key) for row in range(self.rows)]
+        return list(self.columns.get(key) or [_EMPTY] * self.rows)
+
+    def count(self, outcome: Outcome, key: str) -> int:
+        return sum(1 for r in self.columns.get(key, ()) if r.outcome is outcome)
 
     def reading(self, row: int, key: str) -> Reading:
         column = self.readings.get(key)
-        return column[row] if column is not None else Reading(State.BLANK)
+        return column[row] if column is not None else _BLANK
+
+    def with_results(self, overrides: Mapping[str, Mapping[int, Result]]) -> Computation:
+        """The same rows with some results replaced (what the cells show once a person's
+        figures are kept, see ``ownership``)."""
+        columns = dict(self.columns)
+        for key, by_row in overrides.items():
+            if by_row:
+                column = list(columns[key])
+                for row, result in by_row.items():
+                    column[row] = result
+                columns[key] = column
+        return Computation(
+            self.rows,
+            self.readings,
+            columns,
+            self.levels,
+            self.small_cohort,
+            self.config,
+            self.provenance,
+        )
 
 
 # ---------------------------------------------------------------------------------------------
 
 
+def _as_columns(rows: object) -> dict[str, list[object]]:
+    if isinstance(rows, Mapping):
+        return {str(k): list(v) for k, v in rows.items()}
+    columns = getattr(rows, "columns", None)  # a pandas DataFrame, without importing pandas
+    if columns is not None:
+        return {str(k): list(rows[k]) for k in columns}  # type: ignore[index]
+    raise TypeError("compute() attend un dictionnaire colonne → valeurs")
+
+
 def compute(
-    rows: pd.DataFrame | dict[str, Sequence[object]],
+    rows: Mapping[str, Sequence[object]] | object,
     config: Config | None = None,
     *,
     locate: Locate | None = None,
     indicators: Iterable[Indicator] = INDICATORS,
+    formats: Mapping[str, Sequence[str | None]] | None = None,
 ) -> Computation:
     """Compute every indicator for every row.
 
-    ``rows`` has one column per field key of ``fields.FIELDS`` (any subset; a missing column
-    counts as blank) holding raw cell values. ``locate(row, field)`` gives the A1 address of a
+    ``rows`` maps field keys of ``fields.ALL_FIELDS`` (any subset; a missing column counts as
+    blank) to raw cell values, one per row. ``formats`` optionally gives each cell's number
+    format (a rate of 1.2 in a percentage cell shows 120 %, in a General cell it means 1,2 %);
+    ``None`` where the engine cannot know it. ``locate(row, field)`` gives the A1 address of a
     cell, used in the notes; without it the notes name the fields only.
     """
     config = config or default_config()
-    frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(dict(rows))
-    n = len(frame)
+    data = _as_columns(rows)
+    n = max((len(v) for v in data.values()), default=0)
     reader = CellReader(config)
     readings: dict[str, list[Reading]] = {}
-    for field in FIELDS:
-        if field.key in frame.columns:
-            readings[field.key] = [reader.read(v, field.kind) for v in frame[field.key].tolist()]
+    for f in ALL_FIELDS:
+        values = data.get(f.key)
+        if values is None:
+            continue
+        fmts = (formats or {}).get(f.key)
+        if fmts is None:
+            readings[f.key] = [reader.read(v, f.kind) for v in values]
+        else:
+            readings[f.key] = [
+                reader.read(v, f.kind, fmt) for v, fmt in zip(values, fmts, strict=False)
+            ]
     ctx = _Context(n, readings, config, locate)
-    outcomes = {ind.key: _evaluate(ind, ctx) for ind in indicators}
-    return Computation(n, readings, outcomes, ctx.levels, ctx.small, config)
+    columns: dict[str, list[Result]] = {}
+    wanted = list(indicators)
+    # 10 first: 9 reads the insertion rate as the row shows it (the site's own column included)
+    for ind in sorted(wanted, key=lambda i: i.key != "insertion_emploi"):
+        columns[ind.key] = _evaluate(ind, ctx)
+    ordered = {ind.key: columns[ind.key] for ind in wanted}
+    return Computation(n, readings, ordered, ctx.levels, ctx.small, config, ctx.provenance)
 
 
 class _Context:
@@ -128,38 +174,54 @@ class _Context:
         self.readings = readings
         self.config = config
         self.locate = locate
-        entrants = self.numbers("entrants")
-        self.small = ~np.isnan(entrants) & (entrants < config.seuil_petit_effectif)
-        self.entrants = entrants
+        self._levels_by_text: dict[str, int | None] = {}
+        self.entrants = self.numbers("entrants")
+        threshold = config.seuil_petit_effectif
+        self.small = [e is not None and e < threshold for e in self.entrants]
         self.levels = [self._level(i) for i in range(n)]
+        self.provenance: dict[str, dict[int, str]] = {}
+        self.insertion: list[Reading] | None = None  # 10 as the row shows it, once evaluated
 
     def column(self, key: str) -> list[Reading]:
-        return self.readings.get(key) or [Reading(State.BLANK)] * self.n
-
-    def numbers(self, key: str) -> np.ndarray:
         column = self.readings.get(key)
         if column is None:
-            return np.full(self.n, np.nan)
-        return np.array(
-            [r.number if r.state is State.NUMBER else np.nan for r in column], dtype=float
-        )
+            column = self._blank_column
+            if len(column) != self.n:
+                column = self._blank_column = [_BLANK] * self.n
+        return column
+
+    _blank_column: list[Reading] = []
+
+    def numbers(self, key: str) -> list[float | None]:
+        column = self.readings.get(key)
+        if column is None:
+            return [None] * self.n
+        return [r.number if r.state is State.NUMBER else None for r in column]
 
     def where(self, row: int, key: str) -> str:
         address = self.locate(row, key) if self.locate else None
         return f" ({address})" if address else ""
 
     def _level(self, row: int) -> int | None:
-        given = self.column("niveau")[row]
-        if given.state is State.NUMBER:
+        given = self.column("niveau")[row]  # (the column lists are built once: see column)
+        if given.state is State.NUMBER and given.number is not None:
             return int(given.number)
         for key in ("formation", "intitule"):
             text = self.column(key)[row].text
             if text:
-                words = [w for w in re.split(r"[^0-9a-z]+", fold(text)) if w]
-                level = self.config.niveaux_par_formation.get(words[0]) if words else None
+                level = self._level_of(text)
                 if level:
                     return level
         return None
+
+    def _level_of(self, text: str) -> int | None:
+        """The qualification level a programme code starts with ("BTS OL 2" → 5)."""
+        known = self._levels_by_text.get(text, 0)
+        if known == 0:
+            words = [w for w in re.split(r"[^0-9a-z]+", fold(text)) if w]
+            known = self.config.niveaux_par_formation.get(words[0]) if words else None
+            self._levels_by_text[text] = known
+        return known
 
 
 _NOUN = {
@@ -179,42 +241,33 @@ def _noun(key: str) -> str:
     return _NOUN.get(key, FIELD_BY_KEY[key].label)
 
 
-def _unusable(reading: Reading, key: str, row: int, ctx: _Context) -> tuple[Outcome, str, str]:
+def _unusable(reading: Reading, key: str, row: int, ctx: _Context) -> Result:
     """Outcome for an input that is a status, an error or unreadable."""
     where = ctx.where(row, key)
     nc = ctx.config.mots.non_calculable
     if reading.state is State.STATUS:
-        return (
+        return Result(
             Outcome.STATUS,
+            None,
             reading.text or nc,
             f"Statut « {reading.text} » saisi pour le {_noun(key)}{where} : repris tel quel.",
         )
     if reading.state is State.ERROR:
-        return (
+        return Result(
             Outcome.NOT_COMPUTABLE,
+            None,
             nc,
             f"Le {_noun(key)}{where} contient une erreur ({reading.text}) : corrigez la cellule.",
         )
-    return Outcome.NOT_COMPUTABLE, nc, f"Le {_noun(key)}{where} est illisible : {reading.note}."
+    return Result(
+        Outcome.NOT_COMPUTABLE, None, nc, f"Le {_noun(key)}{where} est illisible : {reading.note}."
+    )
 
 
-def _frame(n: int) -> dict[str, list]:
-    return {
-        "value": [np.nan] * n,
-        "outcome": [Outcome.VALUE.value] * n,
-        "text": [None] * n,
-        "note": [""] * n,
-    }
+_UNUSABLE = (State.STATUS, State.ERROR, State.INVALID, State.TEXT)
 
 
-def _set(cols: dict[str, list], row: int, outcome: Outcome, text: str | None, note: str) -> None:
-    cols["outcome"][row] = outcome.value
-    cols["text"][row] = text
-    cols["note"][row] = note
-    cols["value"][row] = np.nan
-
-
-def _evaluate(ind: Indicator, ctx: _Context) -> pd.DataFrame:
+def _evaluate(ind: Indicator, ctx: _Context) -> list[Result]:
     if ind.rule is Rule.RATIO:
         return _ratio(ind, ctx)
     if ind.rule is Rule.DIFFERENCE:
@@ -222,31 +275,30 @@ def _evaluate(ind: Indicator, ctx: _Context) -> pd.DataFrame:
     return _typed(ind, ctx)
 
 
-def _ratio(ind: Indicator, ctx: _Context) -> pd.DataFrame:
+def _ratio(ind: Indicator, ctx: _Context) -> list[Result]:
     assert ind.numerator and ind.denominator
     num_r = ctx.column(ind.numerator)
     den_r = ctx.column(ind.denominator)
-    den_key = [ind.denominator] * ctx.n
-    if ind.fallback_denominator:
-        fallback = ctx.column(ind.fallback_denominator)
-        den_r = list(den_r)
-        for i, r in enumerate(den_r):
-            if r.missing:
-                den_r[i] = fallback[i]
-                den_key[i] = ind.fallback_denominator
-    num = np.array([r.number if r.state is State.NUMBER else np.nan for r in num_r])
-    den = np.array([r.number if r.state is State.NUMBER else np.nan for r in den_r])
-    ok = (den > 0) & ~np.isnan(num)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        values = np.where(ok, num / np.where(ok, den, 1.0), np.nan)
-    cols = _frame(ctx.n)
-    cols["value"] = values.tolist()
+    fallback = ctx.column(ind.fallback_denominator) if ind.fallback_denominator else None
     nc = ctx.config.mots.non_calculable
-    for row in np.flatnonzero(~ok).tolist():
-        n_r, d_r, dk = num_r[row], den_r[row], den_key[row]
+    out: list[Result] = []
+    for row in range(ctx.n):
+        n_r, d_r, dk = num_r[row], den_r[row], ind.denominator
+        if fallback is not None and d_r.missing:
+            d_r, dk = fallback[row], ind.fallback_denominator or dk
+        num, den = n_r.number, d_r.number
+        if (
+            n_r.state is State.NUMBER
+            and d_r.state is State.NUMBER
+            and num is not None
+            and den is not None
+            and den > 0
+        ):
+            out.append(Result(Outcome.VALUE, num / den, None, ""))
+            continue
         for reading, key in ((n_r, ind.numerator), (d_r, dk)):
-            if reading.state in (State.STATUS, State.ERROR, State.INVALID, State.TEXT):
-                _set(cols, row, *_unusable(reading, key, row, ctx))
+            if reading.state in _UNUSABLE:
+                out.append(_unusable(reading, key, row, ctx))
                 break
         else:
             where = ctx.where(row, dk)
@@ -260,44 +312,80 @@ def _ratio(ind: Indicator, ctx: _Context) -> pd.DataFrame:
                     f"Taux non calculable : {_noun(ind.numerator)}"
                     f"{ctx.where(row, ind.numerator)} manquant."
                 )
-            _set(cols, row, Outcome.NOT_COMPUTABLE, nc, note)
-    return pd.DataFrame(cols)
+            out.append(Result(Outcome.NOT_COMPUTABLE, None, nc, note))
+    return out
 
 
-def _difference(ind: Indicator, ctx: _Context) -> pd.DataFrame:
+# A site's own columns that stand in for an indicator the published column does not show yet
+# (the seed's Ecole de Travail: "*9 EDT calcul…" for 9, "Chiffres issus de Inserjeunes" for 10).
+_SITE_INPUT = {"va": "va_site", "insertion_emploi": "insertion_site"}
+
+
+def _from_site(ind: Indicator, row: int, ctx: _Context) -> Result | None:
+    """The figure the site typed in its own column for this indicator, if any."""
+    key = _SITE_INPUT.get(ind.key)
+    reading = ctx.column(key)[row] if key else _BLANK
+    if key is None or reading.state is not State.NUMBER or reading.number is None:
+        return None
+    where = ctx.where(row, key)
+    ctx.provenance.setdefault(ind.key, {})[row] = key
+    label = FIELD_BY_KEY[key].label
+    return Result(
+        Outcome.VALUE,
+        reading.number,
+        None,
+        f"Repris de la colonne « {label} »{where}, saisie par le site.",
+    )
+
+
+def _difference(ind: Indicator, ctx: _Context) -> list[Result]:
     assert ind.numerator and ind.denominator
-    a_r, b_r = ctx.column(ind.numerator), ctx.column(ind.denominator)
-    a, b = ctx.numbers(ind.numerator), ctx.numbers(ind.denominator)
-    ok = ~np.isnan(a) & ~np.isnan(b)
-    cols = _frame(ctx.n)
-    cols["value"] = np.where(ok, np.round(a - b, 12), np.nan).tolist()
-    for row in np.flatnonzero(~ok).tolist():
-        for reading, key in ((a_r[row], ind.numerator), (b_r[row], ind.denominator)):
-            if reading.state in (State.STATUS, State.ERROR, State.INVALID, State.TEXT):
-                _set(cols, row, *_unusable(reading, key, row, ctx))
+    a_r = ctx.insertion if ind.numerator == "insertion_emploi" and ctx.insertion else None
+    a_r = a_r or ctx.column(ind.numerator)
+    b_r = ctx.column(ind.denominator)
+    out: list[Result] = []
+    for row in range(ctx.n):
+        a, b = a_r[row], b_r[row]
+        if a.state is State.NUMBER and b.state is State.NUMBER and a.number is not None:
+            assert b.number is not None
+            out.append(Result(Outcome.VALUE, round(a.number - b.number, 12), None, ""))
+            continue
+        site = _from_site(ind, row, ctx)
+        if site is not None:
+            out.append(site)
+            continue
+        for reading, key in ((a, ind.numerator), (b, ind.denominator)):
+            if reading.state in _UNUSABLE:
+                out.append(_unusable(reading, key, row, ctx))
                 break
         else:
-            missing = [
-                k for k, r in ((ind.numerator, a_r[row]), (ind.denominator, b_r[row])) if r.missing
-            ]
-            _missing(cols, row, ind, ctx, missing)
-    return pd.DataFrame(cols)
+            missing = [k for k, r in ((ind.numerator, a), (ind.denominator, b)) if r.missing]
+            out.append(_missing(row, ind, ctx, missing))
+    return out
 
 
-def _typed(ind: Indicator, ctx: _Context) -> pd.DataFrame:
+def _typed(ind: Indicator, ctx: _Context) -> list[Result]:
     readings = ctx.column(ind.key)
-    cols = _frame(ctx.n)
+    out: list[Result] = []
+    shown: list[Reading] = []
     for row, reading in enumerate(readings):
         if reading.state is State.NUMBER:
-            cols["value"][row] = reading.number
+            out.append(Result(Outcome.VALUE, reading.number, None, ""))
         elif reading.missing:
-            if ind.external:
-                _missing(cols, row, ind, ctx, [ind.key])
+            site = _from_site(ind, row, ctx)
+            if site is not None:
+                out.append(site)
+                reading = Reading(State.NUMBER, site.value)
+            elif ind.external:
+                out.append(_missing(row, ind, ctx, [ind.key]))
             else:
-                _set(cols, row, Outcome.EMPTY, None, "")
+                out.append(_EMPTY)
         else:
-            _set(cols, row, *_unusable(reading, ind.key, row, ctx))
-    return pd.DataFrame(cols)
+            out.append(_unusable(reading, ind.key, row, ctx))
+        shown.append(reading)
+    if ind.key == "insertion_emploi":
+        ctx.insertion = shown
+    return out
 
 
 _WHAT = {
@@ -307,22 +395,18 @@ _WHAT = {
 }
 
 
-def _missing(
-    cols: dict[str, list], row: int, ind: Indicator, ctx: _Context, missing: list[str]
-) -> None:
+def _missing(row: int, ind: Indicator, ctx: _Context, missing: list[str]) -> Result:
     """A figure of 9–11 is missing: small cohort, or pending with where it will come from."""
     words = ctx.config.mots
     if ctx.small[row]:
-        count = int(ctx.entrants[row])
-        _set(
-            cols,
-            row,
+        count = int(ctx.entrants[row] or 0)
+        return Result(
             Outcome.SMALL_COHORT,
+            None,
             words.petit_effectif,
             f"Promotion de {count} entrant{'s' if count > 1 else ''}, moins de "
             f"{ctx.config.seuil_petit_effectif} : indicateur non exigé.",
         )
-        return
     parts = []
     for key in missing:
         if key == "insertion_reference":
@@ -331,10 +415,12 @@ def _missing(
             target = INDICATOR_BY_KEY[key]
             source = pending_source(target, ctx.levels[row], ctx.entrants[row], ctx.config)
         parts.append(f"En attente du {_WHAT[key]} — source : {source}.")
-    _set(cols, row, Outcome.PENDING, words.en_attente, " ".join(parts))
+    return Result(Outcome.PENDING, None, words.en_attente, " ".join(parts))
 
 
-def pending_source(ind: Indicator, level: int | None, entrants: float, config: Config) -> str:
+def pending_source(
+    ind: Indicator, level: int | None, entrants: float | None, config: Config
+) -> str:
     """Where a missing figure of indicator 9, 10 or 11 will come from, in French."""
     rules = config.inserjeunes
     others = rules.source_autres_niveaux
@@ -350,7 +436,7 @@ def pending_source(ind: Indicator, level: int | None, entrants: float, config: C
         )
     if level not in rules.niveaux:
         return f"{others} ; InserJeunes ne couvre pas le niveau {level}"
-    if not np.isnan(entrants) and entrants < rules.seuil_diffusion:
+    if entrants is not None and not math.isnan(entrants) and entrants < rules.seuil_diffusion:
         return (
             f"{others} ; InserJeunes ne publie ce taux qu'à partir de "
             f"{rules.seuil_diffusion} sortants sur deux promotions, {int(entrants)} "

@@ -44,9 +44,8 @@ from .excelplan import (
     sheet_values,
 )
 from .workbook.changes import ChangeSet
-from .workbook.layout import find_tables
 from .workbook.marks import REGISTRY_SHEET, Marks
-from .workbook.reader import OWNED_SHEETS, SheetData, WorkbookData
+from .workbook.reader import OWNED_SHEETS, SheetData, WorkbookData, build_book
 
 Book = Any  # an xlwings Book (classic or remote engine), or the tests' stand-in
 
@@ -77,8 +76,9 @@ def _sheet_grid(sheet) -> list[list[object]]:
     return [list(row) for row in values]
 
 
-def _totals_rows(sheet) -> set[int] | None:
-    """Rows of Excel tables' totals rows (xlwings Lite sends them with the values)."""
+def _totals_rows(sheet) -> set[int]:
+    """Rows of Excel tables' totals rows (xlwings Lite sends them with the values; COM reads
+    them table by table); empty when the engine cannot tell."""
     try:
         rows: set[int] = set()
         for table in sheet.tables:
@@ -86,33 +86,27 @@ def _totals_rows(sheet) -> set[int] | None:
             if totals is not None:
                 rows.add(totals.row)
         return rows
-    except Exception:  # noqa: BLE001 - an engine that cannot tell: unknown, not empty
-        return None
-
-
-# Facts ``workbook/reader.py`` may ask for beyond values, and how an engine knows them; a fact
-# is filled in only when ``SheetData`` has a field of that name (None: the engine cannot know).
-_OPTIONAL_FACTS = {"totals_rows": _totals_rows}
+    except Exception:  # noqa: BLE001 - an engine without tables: none known
+        return set()
 
 
 def read_book(book: Book, config: Config) -> tuple[WorkbookData, Marks]:
-    """Every sheet's values (one read each) with its tables, and the tool's registry."""
+    """Every sheet's values (one read each) with its tables, and the tool's registry.
+
+    What Excel's API cannot give in bulk on every engine is marked unknown (None) for the
+    reader: number formats, merged cells, fills.
+    """
     sheets: list[SheetData] = []
-    registry = Marks()
-    fields = set(getattr(SheetData, "__dataclass_fields__", {}))
     for sheet in book.sheets:
-        name = sheet.name
-        if name == REGISTRY_SHEET:
-            registry = Marks.from_rows(_sheet_grid(sheet)[1:])
-            continue
-        data = SheetData(name, _sheet_grid(sheet))
-        if name not in OWNED_SHEETS:
-            for fact, how in _OPTIONAL_FACTS.items():
-                if fact in fields:
-                    setattr(data, fact, how(sheet))
-            data.tables = find_tables(name, data.grid, config)
+        data = SheetData(sheet.name, _sheet_grid(sheet))
+        data.formats = None
+        data.merges = None
+        data.fills = None
+        if sheet.name not in OWNED_SHEETS:
+            data.totals_rows = _totals_rows(sheet)
         sheets.append(data)
-    return WorkbookData(Path(workbook_name(book)), sheets), registry
+    built = build_book(Path(workbook_name(book)), sheets, config)
+    return built, built.marks
 
 
 def workbook_name(book: Book) -> str:

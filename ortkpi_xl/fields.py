@@ -6,9 +6,12 @@ exact header text of the template; the reader also accepts the aliases of the co
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
+
+from .normalize import fold
 
 
 class Kind(str, Enum):
@@ -75,10 +78,30 @@ FIELDS: tuple[Field, ...] = (
     Field("cfd", "Code formation diplôme", Kind.TEXT, width=12),
 )
 
-FIELD_BY_KEY: dict[str, Field] = {f.key: f for f in FIELDS}
+# Columns some sites keep beside the published ones, never part of the template: the seed's
+# Ecole de Travail types its own VA ("*9 EDT calcul à partir des chiffres de inserjeunes 2024")
+# and the InserJeunes insertion rate in points ("Chiffres issus de Inserjeunes2024"). They are
+# the site's inputs for indicators 9 and 10, read but never written.
+SITE_INPUT_FIELDS: tuple[Field, ...] = (
+    Field("va_site", "Valeur ajoutée calculée par le site", Kind.POINTS),
+    Field("insertion_site", "Taux d'insertion relevé dans InserJeunes", Kind.RATE),
+)
+ALL_FIELDS: tuple[Field, ...] = FIELDS + SITE_INPUT_FIELDS
+
+FIELD_BY_KEY: dict[str, Field] = {f.key: f for f in ALL_FIELDS}
 IDENTIFICATION = ("formation", "intitule", "promotion", "rncp")
 COUNT_KEYS = tuple(f.key for f in FIELDS if f.kind is Kind.COUNT)
 REQUIRED_COUNT_KEYS = tuple(f.key for f in FIELDS if f.kind is Kind.COUNT and f.required)
+
+
+def label_of(key: str) -> str:
+    """The canonical header label of a field."""
+    return FIELD_BY_KEY[key].label
+
+
+def promotion_key(text: str | None) -> str:
+    """A cohort as a person compares it: "2023 - 2025" = "2023-2025" ≠ "2024 - 2026"."""
+    return re.sub(r"[^0-9a-z]+", "", fold(text or ""))
 
 
 def programme_name(text: Callable[[str], str | None]) -> str | None:

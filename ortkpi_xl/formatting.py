@@ -21,6 +21,20 @@ def excel_round(value: float, digits: int = 0) -> Decimal:
     return exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP, context=_WIDE)
 
 
+def _fixed(value: float, digits: int) -> str:
+    """``value`` rounded like Excel to ``digits`` decimals, as plain text ("-0" never shown).
+
+    The exact decimal path is slow (Decimal); away from a tie (…5 at the last digit) binary
+    rounding gives the same digits, so only near-ties take it. A sheet has thousands of rates.
+    """
+    if math.isfinite(value) and abs(value) < 1e9:
+        scaled = abs(value) * 10**digits
+        if abs(scaled - math.floor(scaled) - 0.5) > 1e-6:
+            text = f"{value:.{digits}f}"
+            return text[1:] if text.startswith("-") and not text.strip("-0.") else text
+    return _french(excel_round(value, digits), strip_zeros=False).replace(",", ".")
+
+
 def _french(number: Decimal, strip_zeros: bool) -> str:
     text = format(number, "f")
     if strip_zeros and "." in text:
@@ -39,7 +53,9 @@ def format_number(value: float, digits: int | None = None) -> str:
 
 def format_percent(fraction: float, digits: int = 1, *, strip_zeros: bool = False) -> str:
     """0.5625 → ``56,3 %`` (Excel's ``0.0%`` display)."""
-    return _french(excel_round(fraction * 100, digits), strip_zeros) + " %"
+    if strip_zeros:
+        return _french(excel_round(fraction * 100, digits), strip_zeros) + " %"
+    return _fixed(fraction * 100, digits).replace(".", ",") + " %"
 
 
 def format_percent_points(fraction: float, digits: int = 1) -> str:
@@ -49,10 +65,9 @@ def format_percent_points(fraction: float, digits: int = 1) -> str:
 
 def format_signed_percent(fraction: float, digits: int = 0) -> str:
     """The valeur ajoutée: 0.05 → ``+5 %``, -0.2 → ``-20 %``, 0 → ``0 %``."""
-    rounded = excel_round(fraction * 100, digits)
-    text = _french(abs(rounded), strip_zeros=False)
-    sign = "+" if rounded > 0 else "-" if rounded < 0 else ""
-    return f"{sign}{text} %"
+    text = _fixed(fraction * 100, digits)
+    sign = "-" if text.startswith("-") else "+" if text.strip("0.") else ""
+    return f"{sign}{text.lstrip('-').replace('.', ',')} %"
 
 
 def format_mark(mark: float) -> str:

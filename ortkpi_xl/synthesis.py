@@ -33,7 +33,7 @@ from enum import Enum
 from .cells import Reading, State
 from .config import Config
 from .engine import Computation, Outcome, Result
-from .fields import COUNT_KEYS, programme_name
+from .fields import COUNT_KEYS, programme_name, promotion_key
 from .findings import Finding, Severity
 from .formatting import format_mark, format_number, format_percent, format_signed_percent
 from .indicators import EXTERNAL_KEYS, INDICATOR_BY_KEY, INDICATORS, Indicator, Rule
@@ -321,13 +321,8 @@ def pool(rows: Iterable[Programme]) -> dict[str, Pooled]:
 
 
 def _pending(table: SiteTable) -> int:
-    frame_keys = [k for k in EXTERNAL_KEYS if table.columns is None or k in table.columns]
-    outcomes = table.computation.outcomes
-    return sum(
-        int((outcomes[k]["outcome"] == Outcome.PENDING.value).sum())
-        for k in frame_keys
-        if k in outcomes
-    )
+    keys = [k for k in EXTERNAL_KEYS if table.columns is None or k in table.columns]
+    return sum(table.computation.count(Outcome.PENDING, k) for k in keys)
 
 
 def summarize(
@@ -383,10 +378,7 @@ def summarize(
 
 def programme_key(programme: Programme) -> tuple[str, str]:
     """Formation (or title, or RNCP) and promotion, compared the way a person reads them."""
-    return (
-        label_key(programme.label, drop_number=False),
-        label_key(programme.promotion, drop_number=False),
-    )
+    return (label_key(programme.label, drop_number=False), promotion_key(programme.promotion))
 
 
 METHOD_NOTES: dict[Method, str] = {

@@ -65,7 +65,7 @@ def _broadcast(grids: Sequence[list[list[object]]]) -> tuple[int, int] | None:
 
 
 def _shown(value: float | None, outcome: Outcome, text: object, config: Config) -> float | str:
-    kept = outcome in (Outcome.VALUE, Outcome.TYPED)
+    kept = outcome in (Outcome.VALUE, Outcome.TYPED)  # a typed rate is shown as typed
     if kept and isinstance(value, float) and math.isfinite(value):
         return value
     if outcome is Outcome.EMPTY:
@@ -92,7 +92,7 @@ def _evaluate(number: int, arguments: dict[str, object], explain: bool = False) 
         results = compute(columns, config, indicators=[indicator]).results(indicator.key)
         if explain:
             flat = [
-                r.note if r.note else ("Valeur calculée." if r.outcome is Outcome.VALUE else "")
+                r.note or ("Valeur calculée." if r.outcome is Outcome.VALUE else "")
                 for r in results
             ]
         else:

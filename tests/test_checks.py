@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ortkpi_xl.checks import check_rows, check_stale
+from ortkpi_xl.checks import check_rows
 from ortkpi_xl.engine import compute
 from ortkpi_xl.findings import Severity, ready_for_submission
 
@@ -128,42 +128,3 @@ def test_statuses_and_interpretations_are_info():
     _, findings = run([dict(GOOD, reussis="en cours d'acquisition", presentes="16")])
     assert set(rules(findings, Severity.INFO)) >= {"statut_saisi", "valeur_interpretee"}
     assert ready_for_submission(findings)
-
-
-def test_pending_figures_are_info():
-    _, findings = run([dict(GOOD, formation="BTS MS", entrants=25, presentes=16)])
-    pending = [f for f in findings if f.regle == "en_attente"]
-    assert {f.cellule for f in pending} == {"V5", "W5", "X5"}
-    assert all(f.gravite is Severity.INFO for f in pending)
-
-
-def test_stale_values_are_found_at_the_displayed_digit():
-    comp, _ = run(
-        [
-            GOOD,
-            dict(
-                GOOD,
-                formation="X",
-                entrants=0,
-                presentes=0,
-                interruptions=0,
-                ruptures=0,
-                reussis=0,
-                repondants=0,
-                poursuivants=0,
-            ),
-        ]
-    )
-    stored = {"presentation": [16 / 19 + 0.00001, "NC"], "obtention": [0.9, None]}
-    findings = check_stale(comp, stored, "Ecole de Travail", locate)
-    assert {(f.cellule, f.regle) for f in findings} == {
-        ("Q5", "valeur_perimee"),
-        ("Q6", "valeur_perimee"),
-    }
-    assert "84,2" not in findings[0].message or "Recalculer" in findings[0].message
-
-
-def test_error_value_in_a_computed_cell():
-    comp, _ = run([GOOD])
-    findings = check_stale(comp, {"presentation": ["#DIV/0!"]}, "S", locate)
-    assert [f.regle for f in findings] == ["cellule_en_erreur"]

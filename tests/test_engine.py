@@ -161,14 +161,14 @@ def test_level_inferred_from_formation_code():
 
 def test_marks_are_read_and_empty_marks_are_empty():
     comp = compute({"sat_stagiaire": [4.4, "4,4", None, 7]})
-    frame = comp.outcomes["sat_stagiaire"]
-    assert frame["value"][0] == 4.4 and frame["value"][1] == 4.4
-    assert frame["outcome"].tolist()[2:] == [Outcome.EMPTY.value, Outcome.NOT_COMPUTABLE.value]
+    results = comp.results("sat_stagiaire")
+    assert results[0].value == 4.4 and results[1].value == 4.4
+    assert [r.outcome for r in results[2:]] == [Outcome.EMPTY, Outcome.NOT_COMPUTABLE]
 
 
 def test_vectorised_over_many_rows():
     n = 10_000
     comp = compute({"presentes": list(range(n)), "entrants": [n] * n})
-    values = comp.outcomes["presentation"]["value"]
-    assert values.iloc[-1] == pytest.approx((n - 1) / n)
+    values = [r.value for r in comp.results("presentation")]
+    assert values[-1] == pytest.approx((n - 1) / n)
     assert not any(math.isinf(v) for v in values)

@@ -23,7 +23,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
 from remote_payload import (
     action_cells,
@@ -38,6 +38,8 @@ from fake_xlwings import REFUSED
 from ortkpi_xl import buttons, excel
 from ortkpi_xl.cli import main
 from ortkpi_xl.excelplan import column_letters
+from ortkpi_xl.workbook.marks import fill_xml_from_rgb
+from workbooks import seed_like
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "workbook_template.xlsx"
@@ -179,7 +181,7 @@ def test_awaited_figures_are_yellow_through_one_rule_per_column(tmp_path):
     awaited = {
         f"{column}{row}"
         for row in range(5, 18)
-        for column in "VWX"
+        for column in "VWXY"  # 9, 10, 11 and the certificateur's rate
         if cell(after, SITE, f"{column}{row}") == "En attente"
     }
     assert awaited and set(coloured) == awaited
@@ -233,58 +235,81 @@ def test_importer_in_lite_reads_the_imported_files(tmp_path, monkeypatch):
     assert answer is None and actions == []
 
 
-def test_a_persons_note_is_kept_and_ours_not_added(tmp_path):
-    """A computed cell where the tool would put its note already holds a person's note."""
-    payload = template_payload()
-    _, _, actions = click(payload)
-    noted = [a for a in actions if a["func"] in ("addNote", "setNoteText")]
-    # the template's notes are the tool's (its registry says so): nothing to add or change
-    assert noted == []
-    wb = load_workbook(TEMPLATE)
-    ws = wb[SITE]
-    ws["G6"] = 0  # no entrants: rates of row 6 become NC, the tool wants its note there
-    ws["N6"].comment = Comment("Vérifié avec le jury", "Claire")
-    path = tmp_path / "w.xlsx"
+def small_site(path: Path, *, note_on: str | None = None) -> Path:
+    """A site never recalculated: the tool will want its header notes."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Site"
+    ws.append(
+        [
+            "Formation",
+            "Promotion",
+            "Nb candidats entrée en formation",
+            "Nb candidats présentés à l'examen",
+            "1 Taux de présentation",
+            "10 Taux d'insertion global dans l'emploi",
+        ]
+    )
+    ws.append(["BTS A", "2023 - 2025", 20, 18, None, None])
+    ws.append(["BTS B", "2023 - 2025", 12, 12, None, 0.8])
+    if note_on:
+        ws[note_on].comment = Comment("Colonne vérifiée par Claire", "Claire")
     wb.save(path)
-    payload = payload_from_xlsx(path)
-    book, _, actions = click(payload)
+    return path
+
+
+def test_a_persons_note_is_kept_and_ours_not_added(tmp_path):
+    """The tool explains each column it fills in a note on its header: not where a person's
+    note is (the payload says which cells have one; their texts are never read)."""
+    _, _, actions = click(payload_from_xlsx(small_site(tmp_path / "a.xlsx")))
+    header_notes = {a["args"][0].replace("$", "") for a in actions if a["func"] == "addNote"}
+    assert {"E1", "F1"} <= header_notes
+    book, _, actions = click(payload_from_xlsx(small_site(tmp_path / "b.xlsx", note_on="E1")))
     added = {a["args"][0].replace("$", "") for a in actions if a["func"] == "addNote"}
-    assert "O6" in added and "N6" not in added
-    assert book.sheets[SITE]["N6"].note is not None  # the payload's note, left alone
-    assert not [a for a in actions if a["func"] == "deleteNote"]
+    assert "F1" in added and "E1" not in added
+    assert not [a for a in actions if a["func"] in ("deleteNote", "setNoteText")]
+    # the next click: ours recorded, the person's still not ours
+    after = apply_actions(payload_from_xlsx(small_site(tmp_path / "c.xlsx", note_on="E1")), actions)
+    _, _, again = click(after)
+    assert not [a for a in again if "Note" in a["func"]]
 
 
 def test_without_notes_support_nothing_is_noted_and_the_message_says_so(tmp_path):
-    wb = load_workbook(TEMPLATE)
-    wb[SITE]["G6"] = 0
-    path = tmp_path / "w.xlsx"
-    wb.save(path)
-    payload = payload_from_xlsx(path, notes=False)  # Excel without API 1.18 sends none
-    _, answer, actions = click(payload)
+    payload = payload_from_xlsx(small_site(tmp_path / "w.xlsx"), notes=False)
+    _, answer, actions = click(payload)  # Excel without API 1.18 sends no notes
     assert not [a for a in actions if "Note" in a["func"]]
     assert "note(s) non écrite(s)" in answer
 
 
-def test_a_resolved_figure_gives_back_the_fill_an_older_version_painted():
-    payload = template_payload()
-    _, _, first = click(payload)
-    after = apply_actions(payload, first)
-    sheet = next(s for s in after["sheets"] if s["name"] == SITE)
-    for column, value in (("W", 0.82), ("X", 0.7), ("Y", 0.75)):  # row 10: figures arrive
-        sheet["values"][9][ord(column) - 65] = value
-    _, _, actions = click(after)
-    colours = [a for a in actions if a["func"] == "setRangeColors"]
-    assert colours, "the legacy yellow of V10 must be given back"
+def test_a_legacy_yellow_is_given_back_from_the_registry(tmp_path):
+    """An older version painted T6 yellow over E7EEF7 and said so in its registry; the fill
+    cannot be read on this engine: the registry decides, once."""
+    payload = payload_from_xlsx(seed_like(tmp_path / "w.xlsx"))
+    registry = {
+        "name": "ortkpi_etat",
+        "values": [
+            ["feuille", "cellule", "remplissage_avant", "couleur_outil", "note_outil"],
+            ["Ecole de Travail", "T6", fill_xml_from_rgb("E7EEF7"), "FFFF00", ""],
+        ],
+        "visibility": "VeryHidden",
+        "pictures": [],
+        "shapes": [],
+        "charts": [],
+        "tables": [],
+        "notes": [],
+    }
+    payload["sheets"].append(registry)
+    _, _, actions = click(payload)
     given = {}
-    for action in colours:
+    for action in [a for a in actions if a["func"] == "setRangeColors"]:
         for r, line in enumerate(action["args"][0]):
             for c, colour in enumerate(line):
                 if colour != "keep":
-                    given[
-                        f"{chr(65 + action['start_column'] + c)}{action['start_row'] + r + 1}"
-                    ] = colour
-    assert given.get("V10") == "#e7eef7"
-    assert len(actions) < 100
+                    address = column_letters(action["start_column"] + c + 1)
+                    given[f"{address}{action['start_row'] + r + 1}"] = colour
+    assert given == {"T6": "#e7eef7"}
+    _, _, again = click(apply_actions(payload, actions))
+    assert not [a for a in again if a["func"] == "setRangeColors"]
 
 
 def test_an_error_after_writes_raises_so_lite_discards_the_batch(monkeypatch):

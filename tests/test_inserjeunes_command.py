@@ -71,7 +71,16 @@ def test_formation_file_fills_the_rate_with_its_source(workbook, tmp_path):
     assert ws[f"{COL['source']}5"].data_type == "s"
     changed = {key for key in before.keys() | after.keys() if before.get(key) != after.get(key)}
     site_cells = {cell for sheet, cell in changed if sheet == SITE}
-    allowed_columns = {COL["insertion_emploi"], COL["source"], COL["va"], "A"}
+    # 10 and its Source, 9 and the certificateur's rate that 9 awaited (not needed once 10 is a
+    # status), the site block, the padded CFD
+    allowed_columns = {
+        COL["insertion_emploi"],
+        COL["source"],
+        COL["va"],
+        COL["insertion_reference"],
+        COL["cfd"],
+        "A",
+    }
     assert {c.rstrip("0123456789") for c in site_cells} <= allowed_columns, site_cells
     assert all(sheet in (SITE, "Contrôles", "Synthèse", "ortkpi_etat") for sheet, _ in changed)
 

@@ -6,7 +6,8 @@ builds of packages (pandas, numpy, PyYAML…): those come from a CDN this machin
 So the pure packages the tool needs are copied here from this Python (openpyxl, xlwings…,
 PyYAML's pure-Python half), ``main.py`` unpacks its ortkpi_xl as in Lite, and the buttons run on
 xlwings' remote engine inside Pyodide: their actions must equal those of CPython on the same
-payload, and ``ORT_TAUX_OBTENTION`` must compute.
+payload, and ``ORT_TAUX_OBTENTION`` must compute. (Importer InserJeunes still imports pandas,
+inside the click: Lite installs it from Pyodide's repository, this test cannot.)
 
 Needs ``node`` and the npm package ``pyodide`` (``npm install --prefix
 ~/.cache/ortkpi-pyodide pyodide``, or ``ORTKPI_PYODIDE`` pointing at ``node_modules/pyodide``):
@@ -26,7 +27,7 @@ import pytest
 from remote_payload import payload_from_xlsx, remote_book
 
 from ortkpi_xl import buttons
-from ortkpi_xl.lite.bundle import build_bundle
+from ortkpi_xl.lite.bundle import build_bundle, closure
 from ortkpi_xl.lite.mainpy import main_py
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,7 +55,7 @@ try {
 """
 
 DRIVER = """
-import asyncio, importlib.util, json, os, sys
+import importlib.util, json, os, sys  # awaits at top level: Pyodide runs this as async
 os.environ["XLWINGS_LICENSE_KEY"] = "noncommercial"
 sys.path.insert(0, "/mnt/site")
 import xlwings as xw
@@ -67,8 +68,8 @@ payload = json.load(open("/mnt/work/payload.json", encoding="utf-8"))
 out = {"platform": sys.platform, "scripts": {}}
 for name in ("recalculer", "valider"):
     book = xw.Book(json=payload)
-    book = asyncio.run(
-        xlwings.server.custom_scripts_call(main, name, typehint_to_value={xw.Book: book})
+    book = await xlwings.server.custom_scripts_call(
+        main, name, typehint_to_value={xw.Book: book}
     )
     out["scripts"][name] = book.json()["actions"]
 call = {
@@ -76,7 +77,7 @@ call = {
     "formula_name": "ORT_TAUX_OBTENTION", "version": xw.__version__, "client": "Office.js",
     "culture_info_name": "fr-FR", "date_format": "jj/mm/aaaa", "runtime": "1.4",
 }
-out["obtention"] = asyncio.run(xlwings.server.custom_functions_call(call, main))
+out["obtention"] = await xlwings.server.custom_functions_call(call, main)
 json.dump(out, open("/mnt/work/result.json", "w", encoding="utf-8"))
 """
 
@@ -110,7 +111,8 @@ def _site(target: Path) -> Path:
 
 def test_main_py_runs_in_pyodide(tmp_path):
     bundle = build_bundle()
-    waiting = NOT_OFFLINE & set(bundle.third_party)
+    _, eager = closure(("ortkpi_xl.buttons", "ortkpi_xl.udfs"), lazy=False)
+    waiting = NOT_OFFLINE & eager
     if waiting:
         pytest.skip(
             f"the buttons still import {', '.join(sorted(waiting))}, which Pyodide loads from its "

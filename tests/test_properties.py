@@ -94,14 +94,12 @@ ROW_KEYS = [
 @given(st.lists(st.fixed_dictionaries({k: CELL for k in ROW_KEYS}), min_size=1, max_size=8))
 def test_engine_never_raises_and_outputs_are_finite(rows):
     comp = compute({k: [r[k] for r in rows] for k in ROW_KEYS})
-    for frame in comp.outcomes.values():
-        for value, outcome, text in zip(
-            frame["value"], frame["outcome"], frame["text"], strict=True
-        ):
-            if outcome == Outcome.VALUE.value:
-                assert math.isfinite(value)
-            elif outcome != Outcome.EMPTY.value:
-                assert isinstance(text, str) and text
+    for key in comp.columns:
+        for result in comp.results(key):
+            if result.outcome is Outcome.VALUE:
+                assert result.value is not None and math.isfinite(result.value)
+            elif result.outcome is not Outcome.EMPTY:
+                assert isinstance(result.text, str) and result.text
 
 
 @st.composite
@@ -129,5 +127,6 @@ def consistent_row(draw):
 def test_rates_of_consistent_rows_lie_in_unit_interval(rows):
     comp = compute({k: [float(r[k]) if r[k] is not None else None for r in rows] for k in rows[0]})
     for key in ("presentation", "interruption", "rupture", "obtention", "poursuite"):
-        for value in comp.outcomes[key]["value"].dropna():
-            assert 0.0 <= value <= 1.0
+        for result in comp.results(key):
+            if result.value is not None:
+                assert 0.0 <= result.value <= 1.0

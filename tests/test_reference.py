@@ -40,9 +40,9 @@ def test_engine_reproduces_every_reference_row(reference_csv):
     columns["formation"] = [r["formation"] for r in rows]
     result = compute(columns)
     for key, expected_column in EXPECTED.items():
-        frame = result.outcomes[key]
-        assert (frame["outcome"] == Outcome.VALUE.value).all()
-        shown = [format_percent_points(v) for v in frame["value"]]
+        results = result.results(key)
+        assert all(r.outcome is Outcome.VALUE for r in results)
+        shown = [format_percent_points(r.value) for r in results]
         assert shown == [r[expected_column] for r in rows], key
 
 

@@ -35,7 +35,8 @@ def test_finds_the_table_in_the_users_layout(seed):
     assert table.header_row == 4
     assert table.rows == list(range(R0, R0 + 6))  # the section label and footnotes are skipped
     assert table.columns["presentes"] == 5 and table.columns["presentation"] == 6
-    assert table.columns["insertion_reference"] == 21 and table.columns["va"] == 18
+    assert table.columns["insertion_site"] == 21 and table.columns["va"] == 18
+    assert "insertion_reference" not in table.columns  # the seed has no certificateur column
     assert "repondants" not in table.columns  # optional column missing: presentes is used
 
 
@@ -46,37 +47,35 @@ def test_recalculer_writes_values_formats_words_and_notes(seed, tmp_path):
     assert ws[f"F{R0}"].value == pytest.approx(16 / 19)
     assert ws[f"F{R0}"].number_format == "0.0%"
     assert ws[f"N{R0}"].value == pytest.approx(9 / 16)  # no répondants column: présentés
-    # CAP ELEC: the status passes through to the obtention rate, with a note
+    # CAP ELEC: the status passes through to the obtention rate
     assert ws[f"L{R0 + 2}"].value == "en cours d'acquisition"
-    assert ws[f"L{R0 + 2}"].comment.author == "ortkpi-xl"
     # numbers typed as text are read
     assert ws[f"F{R0 + 5}"].value == pytest.approx(11 / 13)
-    # BTS NDRC: 0 entrants: NC with the reason in a note, never #DIV/0!
+    # BTS NDRC: 0 entrants: NC, never #DIV/0!; what NC means is in the column's header note
     assert ws[f"F{R0 + 4}"].value == "NC"
-    assert "égal à 0" in ws[f"F{R0 + 4}"].comment.text
-    # VA = 90 % - 80 % = +10 %, replacing the stale "+ 5%"
-    assert ws[f"R{R0 + 3}"].value == pytest.approx(0.10)
-    assert ws[f"R{R0 + 3}"].number_format == "+0%;-0%;0%"
+    assert ws[f"F{R0 + 4}"].comment is None  # no note on every NC cell
+    header = ws["F4"].comment
+    assert header is not None and header.author == "ortkpi-xl" and "NC" in header.text
+    # BTS MS: the VA typed by hand is an input (no certificateur's rate to compute it): kept
+    assert ws[f"R{R0 + 3}"].value == "+ 5%"
 
 
 def test_pending_and_small_cohorts(seed, tmp_path):
     out = recalc(seed, tmp_path / "out.xlsx")
     ws = load_workbook(out)["Ecole de Travail"]
-    # CAP MIS (19 entrants): 10 and 11 pending, yellow, with a note naming the source
-    for col in "ST":
-        cell = ws[f"{col}{R0}"]
-        assert cell.fill.fgColor.rgb == YELLOW
-        assert cell.value == "En attente"
-        assert cell.comment and cell.comment.author == "ortkpi-xl"
-    assert "enquête du CFA" in ws[f"T{R0}"].comment.text
-    # CAP MIT (3 entrants): small cohort word, not yellow
+    # CAP MIS (19 entrants): 10 comes from the site's own InserJeunes column (30, in points),
+    # 11 is awaited; the person's light blue fill on S stays theirs
+    assert ws[f"S{R0}"].value == pytest.approx(0.30)
+    assert ws[f"S{R0}"].number_format == "0.0%"
+    assert ws[f"S{R0}"].fill.fgColor.rgb == "FFDDEEFF"
+    assert ws[f"T{R0}"].value == "En attente"
+    assert "enquête du CFA" in ws["T4"].comment.text  # the column's note names the source
+    # CAP MIT (3 entrants): small cohort word
     for col in "RST":
-        cell = ws[f"{col}{R0 + 1}"]
-        assert cell.value == "Non requis"
-        assert cell.fill.fgColor.rgb != YELLOW
-    # BTS MS: 10 given → not pending; 11 pending but a person's note is kept, not replaced
-    assert ws[f"S{R0 + 3}"].fill.fgColor.rgb != YELLOW
-    assert ws[f"T{R0 + 3}"].fill.fgColor.rgb == YELLOW
+        assert ws[f"{col}{R0 + 1}"].value == "Non requis"
+    # BTS MS: 10 given; 11 awaited, the person's note there is kept
+    assert ws[f"S{R0 + 3}"].value == 0.9
+    assert ws[f"T{R0 + 3}"].value == "En attente"
     assert ws[f"T{R0 + 3}"].comment.author == "Paul"
 
 
@@ -91,26 +90,32 @@ def test_persons_formatting_notes_and_other_sheets_survive(seed, tmp_path):
     assert ws["A5"].value == "Ecole de Travail "  # the section label is untouched
 
 
-def test_highlight_goes_away_and_the_persons_fill_comes_back(seed, tmp_path):
+def test_an_awaited_figure_typed_later_is_an_input(seed, tmp_path):
     out = recalc(seed, tmp_path / "out.xlsx")
     wb = load_workbook(out)
     ws = wb["Ecole de Travail"]
-    assert ws[f"S{R0}"].fill.fgColor.rgb == YELLOW  # had a person's light blue before
-    ws[f"S{R0}"] = 0.82  # the InserJeunes figure arrives
-    ws[f"T{R0}"] = 0.7
+    assert ws[f"T{R0}"].value == "En attente"
+    ws[f"T{R0}"] = 0.7  # the survey's figure arrives
+    ws[f"S{R0 + 3}"] = 0.82  # a corrected InserJeunes figure
     wb.save(out)
     recalc(out)
     ws = load_workbook(out)["Ecole de Travail"]
-    assert ws[f"S{R0}"].fill.fgColor.rgb == "FFDDEEFF"  # restored, not just removed
-    assert ws[f"S{R0}"].comment is None and ws[f"T{R0}"].comment is None
-    assert ws[f"T{R0}"].fill.fill_type is None
-    assert ws[f"R{R0}"].value == pytest.approx(0.82 - 0.30)
+    assert ws[f"T{R0}"].value == 0.7
+    assert ws[f"S{R0 + 3}"].value == 0.82
+    assert ws[f"S{R0}"].fill.fgColor.rgb == "FFDDEEFF"
 
 
 def test_running_twice_gives_the_same_workbook(seed, tmp_path):
     first = recalc(seed, tmp_path / "once.xlsx")
     second = recalc(first, tmp_path / "twice.xlsx")
-    assert cell_snapshot(first) == cell_snapshot(second)
+    third = recalc(second, tmp_path / "thrice.xlsx")
+
+    def sheets(path: Path, *, controls: bool = True) -> dict:
+        return {k: v for k, v in cell_snapshot(path).items() if controls or k[0] != "Contrôles"}
+
+    # the first run replaced the seed's formulas (reported once in Contrôles); nothing else moves
+    assert sheets(first, controls=False) == sheets(second, controls=False)
+    assert sheets(second) == sheets(third)
 
 
 def test_controles_sheet_lists_findings_with_links(seed, tmp_path):
@@ -119,23 +124,25 @@ def test_controles_sheet_lists_findings_with_links(seed, tmp_path):
     rows = list(ws.iter_rows(values_only=True))
     assert rows[3][:5] == ("Gravité", "Feuille", "Cellule", "Règle", "Message")
     rules = {r[3] for r in rows[4:]}
-    assert {"en_attente", "colonne_manquante"} <= rules or "en_attente" in rules
+    assert "en_attente" in rules
     linked = [c for c in ws["C"][4:] if c.value]
     assert linked and all(c.hyperlink is not None for c in linked)
 
 
 def test_valider_json_and_exit_codes(seed, tmp_path, capsys):
-    assert main(["valider", str(seed), "--json"]) == 1  # stale formulas, stale VA
+    assert main(["valider", str(seed), "--json"]) == 1  # formulas giving other figures
     findings = json.loads(capsys.readouterr().out)
     assert findings and set(findings[0]) == {"gravite", "feuille", "cellule", "regle", "message"}
     assert {f["gravite"] for f in findings} <= {"erreur", "avertissement", "info"}
-    stale = [f for f in findings if f["regle"] == "valeur_perimee"]
-    assert any(f["cellule"] == f"R{R0 + 3}" for f in stale)  # the hand-typed "+ 5%"
+    stale = [f for f in findings if f["regle"] == "valeur_a_recalculer"]
+    assert stale and all("lancez Recalculer" in f["message"] for f in stale)
+    assert not any(f["cellule"] == f"R{R0 + 3}" for f in stale)  # the typed VA is kept
     out = recalc(seed, tmp_path / "out.xlsx")
     capsys.readouterr()
     assert main(["valider", str(out)]) == 0
     text = capsys.readouterr().out
     assert "Feuille « Ecole de Travail »" in text and "prêt pour la transmission" in text
+    assert "lancez Recalculer" not in text
 
 
 def test_valider_reports_inconsistent_counts_in_french(tmp_path, capsys):
@@ -187,6 +194,7 @@ def test_missing_required_column_is_reported_and_rates_kept(tmp_path, capsys):
     wb.save(path)
     recalc(path)
     assert load_workbook(path)["Ecole de Travail"]["K6"].value == 0.99
+    assert load_workbook(path)["Ecole de Travail"]["K7"].value == "NC"  # was a formula
     capsys.readouterr()
     main(["valider", str(path), "--json"])
     findings = json.loads(capsys.readouterr().out)
@@ -221,14 +229,28 @@ def test_template_into_a_missing_folder_is_a_french_sentence(tmp_path, capsys):
     assert err.startswith("Erreur : ") and "interne" not in err
 
 
-def test_a_rate_stored_as_points_is_a_warning(seed, capsys):
+def test_a_rate_above_one_in_a_percent_cell_is_an_error(seed, capsys):
     wb = load_workbook(seed)
-    wb["Ecole de Travail"][f"S{R0}"] = 1.2  # in a % cell Excel would show 120 %
+    cell = wb["Ecole de Travail"][f"S{R0}"]
+    cell.value, cell.number_format = 1.2, "0%"  # Excel shows 120 %: impossible
     wb.save(seed)
     main(["valider", str(seed), "--json"])
     findings = json.loads(capsys.readouterr().out)
-    [f] = [f for f in findings if f["cellule"] == f"S{R0}" and f["regle"] == "taux_en_points"]
-    assert f["gravite"] == "avertissement" and "120" in f["message"]
+    [f] = [f for f in findings if f["cellule"] == f"S{R0}" and f["regle"] == "valeur_illisible"]
+    assert f["gravite"] == "erreur" and "120 %" in f["message"]
+
+
+def test_points_in_a_general_cell_are_read_and_keep_their_format(seed, tmp_path, capsys):
+    wb = load_workbook(seed)
+    wb["Ecole de Travail"][f"T{R0 + 3}"] = 75  # 11 typed as points in a General cell
+    wb.save(seed)
+    out = recalc(seed, tmp_path / "out.xlsx")
+    ws = load_workbook(out)["Ecole de Travail"]
+    assert ws[f"T{R0 + 3}"].value == 75 and ws[f"T{R0 + 3}"].number_format == "General"
+    capsys.readouterr()
+    main(["valider", str(out), "--json"])
+    findings = json.loads(capsys.readouterr().out)
+    assert not [f for f in findings if f["cellule"] == f"T{R0 + 3}" and f["gravite"] != "info"]
 
 
 def test_no_pending_finding_without_a_cell(seed, capsys):

@@ -9,7 +9,9 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 
 # The seed's header texts, line breaks and all (../shared/seed), count and rate columns
-# interleaved, no space after the leading number, one column without a header (Intitulé).
+# interleaved, no space after the leading number, one column without a header (Intitulé), and
+# last the Ecole de Travail's own "Chiffres issus de Inserjeunes2024" column: the InserJeunes
+# insertion rate in points, the site's input for indicator 10 (spec, « The person's workbook »).
 SEED_HEADERS = [
     "Formation",
     None,
@@ -55,7 +57,7 @@ COL = dict(
     va="R",
     insertion_emploi="S",
     insertion_metier="T",
-    insertion_reference="U",
+    insertion_site="U",
 )
 
 # formation, intitulé, promotion, entrants, présentés, interruptions, ruptures, reçus, poursuivants
@@ -102,10 +104,10 @@ def seed_like(path: Path, *, sheet_name: str = "Ecole de Travail") -> Path:
         ws[f"N{r}"] = f"=M{r}/E{r}"
     r0 = FIRST_DATA_ROW
     ws[f"O{r0}"] = "4,4"  # a mark typed as text
-    ws[f"U{r0}"] = 30  # the certificateur's rate in points, as the seed does
-    ws[f"S{r0 + 3}"] = 0.9  # BTS MS: insertion known
+    ws[f"U{r0}"] = 30  # the InserJeunes insertion rate in points, as the seed types it
+    ws[f"S{r0 + 3}"] = 0.9  # BTS MS: insertion known (typed in the published column)
     ws[f"U{r0 + 3}"] = 80
-    ws[f"R{r0 + 3}"] = "+ 5%"  # a VA typed by hand, stale
+    ws[f"R{r0 + 3}"] = "+ 5%"  # a VA typed by hand: an input, kept (no certificateur's rate)
     # a person's formatting and notes
     ws[f"A{r0}"].font = Font(bold=True, color="FF0000FF")
     ws[f"S{r0}"].fill = PatternFill("solid", start_color="FFDDEEFF", end_color="FFDDEEFF")

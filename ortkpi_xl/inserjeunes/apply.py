@@ -118,7 +118,10 @@ def import_figures(
                     )
             seen_sheets.add(sheet.name)
     recalculation = recalculate(book, config)
-    changes = ChangeSet()
+    changes = ChangeSet(
+        pending_rules=recalculation.changes.pending_rules,
+        written=recalculation.changes.written,
+    )
     for sheet_name, cell_changes in recalculation.changes.cells.items():
         for change in cell_changes:
             own = planned.pop((sheet_name, change.row, change.column), None)

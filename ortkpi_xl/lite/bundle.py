@@ -66,13 +66,15 @@ def _module_file(name: str) -> Path | None:
     return None
 
 
-def _imports(name: str, path: Path) -> tuple[set[str], set[str]]:
-    """(modules of the package, top-level third-party modules) that a module imports."""
+def _imports(name: str, path: Path, *, lazy: bool = True) -> tuple[set[str], set[str]]:
+    """(modules of the package, top-level third-party modules) that a module imports; with
+    ``lazy`` False, only those imported when the module itself is (not inside functions)."""
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     ours: set[str] = set()
     theirs: set[str] = set()
-    for node in ast.walk(tree):
+    nodes = ast.walk(tree) if lazy else _module_level(tree)
+    for node in nodes:
         if isinstance(node, ast.Import):
             for alias in node.names:
                 (ours if alias.name.startswith(PACKAGE) else theirs).add(alias.name)
@@ -92,6 +94,20 @@ def _imports(name: str, path: Path) -> tuple[set[str], set[str]]:
     return ours, {t.split(".")[0] for t in theirs if t}
 
 
+def _module_level(tree: ast.Module):
+    """The statements run on import: the module's body, and the blocks inside it (if, try),
+    not the bodies of functions or classes."""
+    todo = list(tree.body)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        yield node
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.stmt):
+                todo.append(child)
+
+
 @dataclass(frozen=True)
 class Bundle:
     modules: tuple[str, ...]  # every module of the package carried, sorted
@@ -103,8 +119,11 @@ class Bundle:
         return base64.b64encode(self.zip_bytes).decode("ascii")
 
 
-def closure(entries: tuple[str, ...] = ENTRY_MODULES) -> tuple[list[str], set[str]]:
-    """The package's modules ``entries`` need (parents included), and what they import."""
+def closure(
+    entries: tuple[str, ...] = ENTRY_MODULES, *, lazy: bool = True
+) -> tuple[list[str], set[str]]:
+    """The package's modules ``entries`` need (parents included), and what they import;
+    with ``lazy`` False, only what importing ``entries`` runs."""
     seen: set[str] = set()
     third: set[str] = set()
     todo = list(entries)
@@ -116,7 +135,7 @@ def closure(entries: tuple[str, ...] = ENTRY_MODULES) -> tuple[list[str], set[st
         seen.add(name)
         parts = name.split(".")
         todo += [".".join(parts[:i]) for i in range(1, len(parts))]  # parent packages run too
-        ours, theirs = _imports(name, path)
+        ours, theirs = _imports(name, path, lazy=lazy)
         todo += sorted(ours)
         third |= theirs
     import sys

@@ -1,112 +1,224 @@
 """From a read workbook to results, findings and the changes Recalculer makes.
 
 Pure functions over ``WorkbookData`` (no file access): the CLI, the buttons and the tests all
-use them, so Recalculer and Valider mean the same thing everywhere.
+use them, so Recalculer and Valider mean the same thing everywhere. Both run the same plan
+(``ownership.plan_table``): Valider says what Recalculer would change, Recalculer changes it,
+so Valider never asks for a Recalculer that would change nothing.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from openpyxl.utils import get_column_letter
-
-from ..cells import EXCEL_ERRORS, CellReader, State
-from ..checks import check_rows, check_stale
+from ..checks import check_rows
 from ..config import Config
 from ..engine import Computation, Outcome, compute
-from ..fields import FIELD_BY_KEY
+from ..explanations import HISTORY_PREFIX, column_note, kept_note, replaced_note
+from ..fields import COUNT_KEYS, FIELDS, label_of, programme_name, promotion_key
 from ..findings import Finding, Severity, count_by_severity, ready_for_submission, sort_key
-from ..indicators import EXTERNAL_KEYS, INDICATORS, Indicator
-from ..synthesis import SiteTable, Synthesis, summarize
-from .changes import UNSET, CellChange, ChangeSet, OwnedSheet
-from .layout import Table
-from .reader import SheetData, WorkbookData, stored_computed, table_columns
+from ..indicators import INDICATOR_BY_KEY, INDICATORS
+from ..normalize import label_key
+from ..ownership import (
+    COMPUTED_KEYS,
+    INPUT_KEYS,
+    Action,
+    TablePlan,
+    free_inputs,
+    plan_table,
+    shown_text,
+)
+from ..synthesis import SiteTable, Synthesis, count_noun, summarize
+from .changes import UNSET, CellChange, ChangeSet, OwnedSheet, PendingRule
+from .layout import Table, column_letter
+from .marks import Marks
+from .reader import SheetData, WorkbookData, table_columns, table_formats, table_outputs
 from .synthesis_sheet import synthesis_sheet
 
 CONTROLS_SHEET = "Contrôles"
+AWAITED_KEYS = ("va", "insertion_emploi", "insertion_metier", "insertion_reference")
 
 
 @dataclass
 class TableResult:
     sheet: SheetData
     table: Table
-    computation: Computation
+    computation: Computation  # the rows as they read once Recalculer has run
+    plan: TablePlan
 
 
-def compute_tables(book: WorkbookData, config: Config) -> list[TableResult]:
+def compute_tables(
+    book: WorkbookData, config: Config, *, validating: bool = False
+) -> list[TableResult]:
     results = []
     for sheet in book.sheets:
         for table in sheet.tables:
-            comp = compute(table_columns(sheet, table), config, locate=table.address)
-            results.append(TableResult(sheet, table, comp))
+            stored = table_outputs(sheet, table, book.marks)
+            inputs = free_inputs(table_columns(sheet, table), stored, config)
+            comp = compute(
+                inputs, config, locate=table.address, formats=table_formats(sheet, table)
+            )
+            plan = plan_table(
+                comp, stored, sheet.name, table.address, config, validating=validating
+            )
+            results.append(TableResult(sheet, table, plan.shown, plan))
     return results
 
 
 def structural_findings(book: WorkbookData, results: list[TableResult]) -> list[Finding]:
-    """Missing or doubled columns, and error values anywhere outside the tables' cells."""
+    """Missing or doubled columns, total rows, side sheets, and error values outside tables."""
     findings: list[Finding] = []
     covered: dict[str, set[tuple[int, int]]] = {}
     for res in results:
         table, name = res.table, res.sheet.name
-        for f in table.missing_required():
-            blocked = [
-                str(i.number)
-                for i in INDICATORS
-                if f.key in i.inputs and not table.computable(i) and i.key in table.columns
-            ]
-            consequence = f" ; indicateur(s) {', '.join(blocked)} non calculé(s)" if blocked else ""
-            findings.append(
-                Finding(
-                    Severity.ERREUR,
-                    name,
-                    table.header_address(),
-                    "colonne_manquante",
-                    f"{table.header_address()} : colonne « {f.label} » introuvable dans l'en-tête "
-                    f"de la ligne {table.header_row} — ajoutez-la ou renommez l'en-tête"
-                    f"{consequence}.",
-                )
-            )
-        for column, key in table.duplicate_headers.items():
-            cell = f"{get_column_letter(column)}{table.header_row}"
-            findings.append(
-                Finding(
-                    Severity.AVERTISSEMENT,
-                    name,
-                    cell,
-                    "colonne_en_double",
-                    f"{cell} : deuxième colonne « {FIELD_BY_KEY[key].label} » — seule la première "
-                    f"(colonne {get_column_letter(table.columns[key])}) est utilisée.",
-                )
-            )
-        if not table.rows:
-            findings.append(
-                Finding(
-                    Severity.AVERTISSEMENT,
-                    name,
-                    table.header_address(),
-                    "tableau_vide",
-                    f"{table.header_address()} : aucune ligne de formation sous l'en-tête — "
-                    "saisissez une ligne par formation et promotion.",
-                )
-            )
+        findings += _table_findings(table, name)
         cells = covered.setdefault(name, set())
-        for row in table.rows:
+        for row in [*table.rows, *table.total_rows]:
             for column in table.columns.values():
                 cells.add((row, column))
-    reader_errors = _error_cells(book, covered)
-    return findings + reader_errors
+    for sheet in book.sheets:
+        for table in sheet.side_tables:
+            cell = table.header_address()
+            findings.append(
+                Finding(
+                    Severity.INFO,
+                    sheet.name,
+                    cell,
+                    "feuille_annexe",
+                    f"{cell} : tableau sans colonnes d'effectifs sur une feuille qui n'est pas "
+                    "celle d'un site — laissé tel quel, jamais calculé ni publié. Si c'est un "
+                    "site, ajoutez les colonnes « Nb candidats … » ou nommez la feuille comme "
+                    "le site dans config.yaml (feuilles_sites).",
+                )
+            )
+    return findings + _error_cells(book, covered) + _cross_table_duplicates(results)
+
+
+def _table_findings(table: Table, name: str) -> list[Finding]:
+    findings: list[Finding] = []
+    header = table.header_address()
+    missing = table.missing_required()
+    if missing:
+        labels = ", ".join(f"« {f.label} »" for f in missing)
+        blocked = sorted(
+            {
+                i.number
+                for i in INDICATORS
+                if i.computed and i.key in table.columns and not table.computable(i)
+            }
+        )
+        consequence = (
+            f" : les indicateurs {', '.join(map(str, blocked))} ne peuvent pas être calculés "
+            "(un taux saisi dans leurs colonnes est gardé tel quel)"
+            if blocked
+            else ""
+        )
+        findings.append(
+            Finding(
+                Severity.AVERTISSEMENT,
+                name,
+                header,
+                "colonne_manquante",
+                f"{header} : colonne(s) introuvable(s) dans l'en-tête de la ligne "
+                f"{table.header_row} : {labels}{consequence} — ajoutez-les ou renommez "
+                "l'en-tête.",
+            )
+        )
+    for column, key in table.duplicate_headers.items():
+        cell = f"{column_letter(column)}{table.header_row}"
+        findings.append(
+            Finding(
+                Severity.AVERTISSEMENT,
+                name,
+                cell,
+                "colonne_en_double",
+                f"{cell} : deuxième colonne « {label_of(key)} » — seule la première "
+                f"(colonne {column_letter(table.columns[key])}) est utilisée ; celle-ci est "
+                "laissée telle quelle.",
+            )
+        )
+    if not table.rows:
+        findings.append(
+            Finding(
+                Severity.AVERTISSEMENT,
+                name,
+                header,
+                "tableau_vide",
+                f"{header} : aucune ligne de formation sous l'en-tête — saisissez une ligne par "
+                "formation et promotion.",
+            )
+        )
+    first_column = column_letter(min(table.columns.values()))
+    for row, why in table.total_rows.items():
+        cell = f"{first_column}{row}"
+        findings.append(
+            Finding(
+                Severity.INFO,
+                name,
+                cell,
+                "ligne_total",
+                f"{cell} : ligne de total ({why}) — ni calculée, ni regroupée, ni publiée comme "
+                "une formation.",
+            )
+        )
+    for row, source in table.guessed_names.items():
+        cell = f"{first_column}{row}"
+        findings.append(
+            Finding(
+                Severity.INFO,
+                name,
+                cell,
+                "nom_repris",
+                f"{cell} : pas de nom de formation sur cette ligne : elle est lue comme une autre "
+                f"promotion de la formation de la ligne {source} (cellule fusionnée ?) — "
+                "vérifiez, ou saisissez le nom.",
+            )
+        )
+    return findings
+
+
+def _cross_table_duplicates(results: list[TableResult]) -> list[Finding]:
+    """The same programme and cohort in two tables of one sheet: often two populations
+    (the seed's Toulouse: CFA and FPA), so a warning, not an error."""
+    findings = []
+    seen: dict[tuple[str, str, str], tuple[int, str]] = {}
+    for index, res in enumerate(results):
+        comp = res.computation
+        for row in range(comp.rows):
+            name = programme_name(lambda key, row=row, comp=comp: comp.reading(row, key).text)
+            if not name:
+                continue
+            promotion = comp.reading(row, "promotion").text
+            key = (res.sheet.name, label_key(name, drop_number=False), promotion_key(promotion))
+            cell = res.table.address(row, "formation") or res.table.address(row, "intitule") or ""
+            if key in seen and seen[key][0] != index:
+                findings.append(
+                    Finding(
+                        Severity.AVERTISSEMENT,
+                        res.sheet.name,
+                        cell,
+                        "doublon_autre_tableau",
+                        f"{cell} : « {name} » {promotion or ''} figure aussi dans un autre "
+                        f"tableau de la feuille ({seen[key][1]}) — vérifiez qu'il s'agit bien "
+                        "d'une autre population.".replace("  ", " "),
+                    )
+                )
+            else:
+                seen.setdefault(key, (index, cell))
+    return findings
 
 
 def _error_cells(book: WorkbookData, covered: dict[str, set[tuple[int, int]]]) -> list[Finding]:
+    from ..cells import EXCEL_ERRORS
+
     findings = []
     for sheet in book.sheets:
-        if sheet.name == CONTROLS_SHEET:
+        if sheet.name == CONTROLS_SHEET or not sheet.tables:
             continue
         skip = covered.get(sheet.name, set())
         for r, line in enumerate(sheet.grid, start=1):
             for c, value in enumerate(line, start=1):
                 if isinstance(value, str) and value in EXCEL_ERRORS and (r, c) not in skip:
-                    cell = f"{get_column_letter(c)}{r}"
+                    cell = f"{column_letter(c)}{r}"
                     formula = sheet.formulas.get((r, c))
                     how = f" (formule {formula})" if formula else ""
                     findings.append(
@@ -122,20 +234,17 @@ def _error_cells(book: WorkbookData, covered: dict[str, set[tuple[int, int]]]) -
     return findings
 
 
-def validate(book: WorkbookData, config: Config) -> list[Finding]:
-    """Every finding of the spec for the workbook as it is (before any recalculation)."""
-    results = compute_tables(book, config)
+def _findings(book: WorkbookData, results: list[TableResult]) -> list[Finding]:
     findings = structural_findings(book, results)
     for res in results:
         findings += check_rows(res.computation, res.sheet.name, res.table.address)
-        stored = stored_computed(res.sheet, res.table)
-        stored = {k: v for k, v in stored.items() if res.table.computable(_indicator(k))}
-        findings += check_stale(res.computation, stored, res.sheet.name, res.table.address)
+        findings += res.plan.findings
     return sorted(findings, key=sort_key)
 
 
-def _indicator(key: str) -> Indicator:
-    return next(i for i in INDICATORS if i.key == key)
+def validate(book: WorkbookData, config: Config) -> list[Finding]:
+    """Every finding of the spec for the workbook as it is (what Recalculer would change)."""
+    return _findings(book, compute_tables(book, config, validating=True))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -159,36 +268,57 @@ class Recalculation:
 
     @property
     def sheets(self) -> list[str]:
-        return sorted({r.sheet.name for r in self.results})
+        return list(dict.fromkeys(r.sheet.name for r in self.results))
 
     @property
     def pending(self) -> int:
-        """Cells of indicators 9–11 still waiting for a figure (shown in yellow)."""
-        return self.count(Outcome.PENDING, EXTERNAL_KEYS)
+        """Cells still waiting for a figure (yellow)."""
+        return sum(len(r.plan.awaited(self.word)) for r in self.results)
 
-    def count(self, outcome: Outcome, keys: tuple[str, ...]) -> int:
-        return sum(
-            int((r.computation.outcomes[k]["outcome"] == outcome.value).sum())
-            for r in self.results
-            for k in keys
-            if k in r.table.columns
-        )
+    word: str = "En attente"
 
 
 def recalculate(book: WorkbookData, config: Config) -> Recalculation:
     """The changes Recalculer makes, and the findings that remain once they are made."""
     results = compute_tables(book, config)
-    changes = ChangeSet()
+    changes = ChangeSet(written={})
     for res in results:
-        for change in table_changes(res, config):
+        for change in table_changes(res, config, book.marks):
             changes.add(res.sheet.name, change)
-    findings = structural_findings(book, results)
-    for res in results:
-        findings += check_rows(res.computation, res.sheet.name, res.table.address)
-    findings = sorted(findings, key=sort_key)
+        changes.written.setdefault(res.sheet.name, {}).update(_written(res))
+    _legacy_marks(book, changes)
+    changes.pending_rules = pending_rules(results, book.marks, config)
+    findings = _findings(book, results)
     changes.owned_sheets.append(controls_sheet(findings))
     changes.owned_sheets.append(synthesis_sheet(synthesis_of(results, findings), config))
-    return Recalculation(changes, findings, results)
+    recalculation = Recalculation(changes, findings, results)
+    recalculation.word = config.mots.en_attente
+    return recalculation
+
+
+def carried_rows(res: TableResult) -> list[dict[str, object]]:
+    """Each row as another workbook should receive it (the network's consolidation): the
+    inputs (merged names spread), a person's own figures and words in the indicator columns,
+    and the figures taken from the site's own columns — never the tool's words, which the
+    receiving workbook writes again."""
+    inputs = table_columns(res.sheet, res.table)
+    stored = table_outputs(res.sheet, res.table, Marks())
+    rows: list[dict[str, object]] = []
+    provenance = res.computation.provenance
+    for row in range(len(res.table.rows)):
+        values = {k: v for k, v in inputs.items() if k not in INPUT_KEYS}
+        values = {k: v[row] for k, v in values.items() if k in _CARRIED}
+        for key, decisions in res.plan.decisions.items():
+            d = decisions[row]
+            if d.action is Action.KEEP and d.owner.value == "personne":
+                values[key] = stored[key][row].raw
+            elif d.action is Action.WRITE and row in provenance.get(key, {}):
+                values[key] = d.value
+        rows.append(values)
+    return rows
+
+
+_CARRIED = frozenset(f.key for f in FIELDS if not f.computed)
 
 
 def synthesis_of(results: list[TableResult], findings: list[Finding]) -> Synthesis:
@@ -199,56 +329,185 @@ def synthesis_of(results: list[TableResult], findings: list[Finding]) -> Synthes
     )
 
 
-def table_changes(res: TableResult, config: Config) -> list[CellChange]:
-    """Cell changes for one table: computed values, words, notes and highlights."""
-    table, comp = res.table, res.computation
-    reader = CellReader(config)
-    out: list[CellChange] = []
-    for ind in table.writable_indicators():
-        column = table.columns[ind.key]
-        fmt = getattr(config.formats, ind.format_key)
-        frame = comp.outcomes[ind.key]
-        outcomes = frame["outcome"].tolist()
-        values = frame["value"].tolist()
-        texts = frame["text"].tolist()
-        notes = frame["note"].tolist()
-        for i, row in enumerate(table.rows):
-            outcome = Outcome(outcomes[i])
-            pending = outcome is Outcome.PENDING and ind.external
-            if ind.computed:
-                value = values[i] if outcome is Outcome.VALUE else texts[i]
-                out.append(
-                    CellChange(
-                        row,
-                        column,
-                        value=value,
-                        number_format=fmt,
-                        highlight=pending if ind.external else None,
-                        note=notes[i] or "",
-                    )
-                )
+def _written(res: TableResult) -> dict[str, str]:
+    table = res.table
+    return {
+        f"{column_letter(table.columns[key])}{table.rows[row]}": text
+        for (key, row), text in res.plan.written().items()
+    }
+
+
+def table_changes(res: TableResult, config: Config, marks: Marks | None = None) -> list[CellChange]:
+    """Cell changes for one table: figures and words, number formats, the tool's notes."""
+    table, plan, comp = res.table, res.plan, res.computation
+    marks = marks or Marks()
+    sheet = res.sheet.name
+    cells: dict[tuple[int, int], dict] = {}
+
+    def change(row: int, column: int, **what: object) -> None:
+        cells.setdefault((row, column), {}).update(what)
+
+    noted: set[tuple[int, int]] = set()
+    for key, decisions in plan.decisions.items():
+        column = table.columns[key]
+        if any(d.action is Action.WRITE for d in decisions):
+            change(table.header_row, column, note=column_note(key, config))
+            noted.add((table.header_row, column))
+        for d in decisions:
+            if d.action is not Action.WRITE:
                 continue
-            if ind.rule.value == "note":  # survey marks: the tool never writes there
-                continue
-            # typed figures 10, 11: fill an empty cell with the tool's word, never a person's
-            current = reader.read(res.sheet.value(row, column), FIELD_BY_KEY[ind.key].kind)
-            value: object = UNSET
-            if outcome in (Outcome.PENDING, Outcome.SMALL_COHORT) and current.state in (
-                State.BLANK,
-                State.MARKER,
-            ):
-                value = texts[i]
-            out.append(
-                CellChange(
-                    row,
-                    column,
-                    value=value,
-                    number_format=fmt if value is UNSET else None,
-                    highlight=pending,
-                    note=notes[i] or "",
-                )
+            row = table.rows[d.row]
+            change(row, column, value=d.value, number_format=d.number_format)
+            if d.replaced:
+                new = shown_text(key, d.value)
+                change(row, column, note=replaced_note(d.before, new, _basis(comp, d.row, key)))
+                noted.add((row, column))
+    for index, kept in _kept_by_row(plan, table).items():
+        row, column = table.rows[index], kept[0][0]  # one note per row, on its first figure
+        change(row, column, note=kept_note([text for _, text in kept]))
+        noted.add((row, column))
+    # the tool's older notes on these rows that nothing re-issues go (history notes stay)
+    rows = {*table.rows, table.header_row}
+    columns = {table.columns[k] for k in plan.decisions}
+    for (mark_sheet, address), mark in marks.marks.items():
+        if mark_sheet != sheet or mark.note is None:
+            continue
+        row, column = _split(address)
+        if row in rows and column in columns and (row, column) not in noted:
+            if not mark.note.startswith(HISTORY_PREFIX):
+                change(row, column, note="")
+    return [
+        CellChange(
+            row,
+            column,
+            value=what.get("value", UNSET),
+            number_format=what.get("number_format"),
+            note=what.get("note"),
+        )
+        for (row, column), what in sorted(cells.items())
+    ]
+
+
+def _kept_by_row(plan: TablePlan, table: Table) -> dict[int, list[tuple[int, str]]]:
+    """Row → (column, "F6 84,2 %") of every figure typed without counts and kept."""
+    out: dict[int, list[tuple[int, str]]] = {}
+    for key in COMPUTED_KEYS:
+        column = table.columns.get(key)
+        for d in plan.decisions.get(key, ()):
+            if d.shown is not None and d.shown.outcome is Outcome.TYPED and column is not None:
+                address = f"{column_letter(column)}{table.rows[d.row]}"
+                out.setdefault(d.row, []).append((column, f"{address} {d.before}"))
+    return dict(sorted(out.items()))
+
+
+def _basis(comp: Computation, row: int, key: str) -> str:
+    ind = INDICATOR_BY_KEY.get(key)
+    if ind is None or not ind.numerator or not ind.denominator:
+        return ""
+    parts = []
+    for field_key in (ind.numerator, ind.denominator):
+        reading = comp.reading(row, field_key)
+        if reading.number is not None and field_key in COUNT_KEYS:
+            parts.append(count_noun(field_key, reading.number))
+    return " ; ".join(parts)
+
+
+def _split(address: str) -> tuple[int, int]:
+    letters = "".join(ch for ch in address if ch.isalpha())
+    number = 0
+    for ch in letters:
+        number = number * 26 + ord(ch) - 64
+    return int(address[len(letters) :] or 0), number
+
+
+def _legacy_marks(book: WorkbookData, changes: ChangeSet) -> None:
+    """Fills an older version painted cell by cell: given back once (the yellow now comes from
+    one conditional format per sheet)."""
+    for (sheet, address), mark in book.marks.marks.items():
+        if mark.fill_before is None or sheet not in {s.name for s in book.sheets}:
+            continue
+        row, column = _split(address)
+        existing = [c for c in changes.cells.get(sheet, []) if (c.row, c.column) == (row, column)]
+        if existing:
+            index = changes.cells[sheet].index(existing[0])
+            old = existing[0]
+            changes.cells[sheet][index] = CellChange(
+                old.row, old.column, old.value, old.number_format, False, old.note
             )
-    return out
+        else:
+            changes.add(sheet, CellChange(row, column, highlight=False))
+
+
+def pending_rules(
+    results: list[TableResult], marks: Marks, config: Config
+) -> dict[str, PendingRule]:
+    """One conditional format per site sheet over the columns whose figures may be awaited.
+
+    A cell a person coloured is left out (where the engine can see fills), so their colour
+    shows; its « En attente » and the column's note still say what is awaited.
+    """
+    tool_colours = {"", config.couleur_en_attente, config.couleur_calcule, config.couleur_entete}
+    tool_colours |= {colour for _, colour in marks_colours(marks)}
+    ranges: dict[str, list[str]] = {}
+    for res in results:
+        table, fills = res.table, res.sheet.fills or {}
+        if not table.rows:
+            continue
+        first, last = min(table.rows), max(table.rows)
+        runs_by_column: dict[int, tuple[tuple[int, int], ...]] = {}
+        for key in AWAITED_KEYS:
+            column = table.columns.get(key)
+            if column is None:
+                continue
+            coloured = {
+                row for row in table.rows if fills.get((row, column), "") not in tool_colours
+            }
+            runs_by_column[column] = tuple(_row_runs(first, last, coloured))
+        spans = ranges.setdefault(res.sheet.name, [])
+        for start, end, runs in _blocks(runs_by_column):
+            for top, bottom in runs:
+                spans.append(f"{column_letter(start)}{top}:{column_letter(end)}{bottom}")
+    rules = {
+        sheet: PendingRule(tuple(spans), config.mots.en_attente, config.couleur_en_attente)
+        for sheet, spans in ranges.items()
+        if spans
+    }
+    for sheet in marks.rules:
+        rules.setdefault(sheet, PendingRule((), config.mots.en_attente, config.couleur_en_attente))
+    return rules
+
+
+def marks_colours(marks: Marks) -> set[tuple[str, str]]:
+    """The colours the tool itself put (an older version painted awaited cells one by one)."""
+    return {
+        (sheet, mark.tool_colour) for (sheet, _), mark in marks.marks.items() if mark.tool_colour
+    }
+
+
+def _row_runs(first: int, last: int, skipped: set[int]) -> list[tuple[int, int]]:
+    runs: list[tuple[int, int]] = []
+    for row in range(first, last + 1):
+        if row in skipped:
+            continue
+        if runs and runs[-1][1] == row - 1:
+            runs[-1] = (runs[-1][0], row)
+        else:
+            runs.append((row, row))
+    return runs
+
+
+def _blocks(
+    runs_by_column: dict[int, tuple[tuple[int, int], ...]],
+) -> list[tuple[int, int, tuple[tuple[int, int], ...]]]:
+    """Adjacent columns with the same row runs, as rectangles (V5:X40 rather than three)."""
+    blocks: list[tuple[int, int, tuple[tuple[int, int], ...]]] = []
+    for column in sorted(runs_by_column):
+        runs = runs_by_column[column]
+        if blocks and blocks[-1][1] == column - 1 and blocks[-1][2] == runs:
+            blocks[-1] = (blocks[-1][0], column, runs)
+        else:
+            blocks.append((column, column, runs))
+    return blocks
 
 
 def controls_sheet(findings: list[Finding]) -> OwnedSheet:
@@ -275,3 +534,6 @@ def controls_sheet(findings: list[Finding]) -> OwnedSheet:
             quoted = "'" + f.feuille.replace("'", "''") + "'"
             links[(len(rows), 3)] = f"{quoted}!{f.cellule}"
     return OwnedSheet(CONTROLS_SHEET, rows, widths=[14, 20, 10, 30, 110], header_row=4, links=links)
+
+
+__all__ = ["AWAITED_KEYS", "INPUT_KEYS"]

@@ -72,6 +72,8 @@ def apply_changes(wb: Workbook, changes: ChangeSet, config: Config) -> None:
             _apply_cell(ws, change, fill, registry, config)
     for owned in changes.owned_sheets:
         write_owned_sheet(wb, owned, config)
+    if changes.written is not None:  # what the tool wrote: proof of ownership next run
+        registry.values = changes.written
     _save_registry(wb, registry)
     wb.calculation.fullCalcOnLoad = True
 

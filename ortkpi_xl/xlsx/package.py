@@ -427,7 +427,14 @@ class _Planner:
         if self.refusals:
             raise WorkbookError(self._refusal_message(self.refusals))
         owned = list(self.changes.owned_sheets)
-        if self.registry.marks or self.registry_existed:
+        if self.changes.written is not None:  # what the tool wrote: proof of ownership next run
+            self.registry.values = self.changes.written
+        if (
+            self.registry.marks
+            or self.registry.values
+            or self.registry.rules
+            or (self.registry_existed)
+        ):
             owned.append(registry_sheet(self.registry))
         if owned:
             self._plan_owned(owned)
