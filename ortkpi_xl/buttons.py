@@ -21,7 +21,9 @@ import logging
 import os
 import sys
 from pathlib import Path
+from urllib.parse import unquote
 
+from . import config as config_module
 from .config import Config, default_config, load_config
 from .errors import InputDataError, OrtkpiError
 from .excel import apply_book, engine_of, read_book, workbook_name
@@ -65,36 +67,45 @@ def _caller(book):
 # settings
 
 
-def workbook_folder(book) -> Path | None:
-    """The folder the workbook is in, on this computer; None when there is none.
+def workbook_path(book) -> Path | None:
+    """The workbook's file on this computer; None when there is none.
 
-    A workbook on OneDrive or SharePoint has a web address as its name: the folder is the one
-    its synced copy is in, when xlwings can find it (OneDrive folders, or the
-    ``ONEDRIVE_*``/``SHAREPOINT_*`` settings of xlwings.conf); an unsaved workbook, or one
-    opened in xlwings Lite, has none.
+    A workbook on OneDrive or SharePoint has a web address as its name: its file is the synced
+    copy, when xlwings can find it (OneDrive folders, or the ``ONEDRIVE_*``/``SHAREPOINT_*``
+    settings of xlwings.conf); an unsaved workbook, or one opened in xlwings Lite, has none.
     """
     name = workbook_name(book)
     if "://" in name:
         try:
             from xlwings.utils import fullname_url_to_local_path
 
-            name = str(fullname_url_to_local_path(name))
+            name = str(fullname_url_to_local_path(unquote(name)))
         except Exception:  # noqa: BLE001 - not synced here, or not resolvable
             return None
     path = Path(name)
-    if not path.is_absolute():
+    if not path.is_absolute() or not path.parent.is_dir():
         return None
-    folder = path.parent
-    return folder if folder.is_dir() else None
+    return path
+
+
+def workbook_folder(book) -> Path | None:
+    """The folder of the workbook's file on this computer (see ``workbook_path``)."""
+    path = workbook_path(book)
+    return path.parent if path is not None else None
 
 
 def _config_for(book) -> Config:
-    """ORTKPI_CONFIG, else a config.yaml beside the workbook, else the defaults."""
-    path = os.environ.get("ORTKPI_CONFIG")
-    if path:
-        return load_config(path)
-    folder = workbook_folder(book)
-    beside = folder / "config.yaml" if folder is not None else None
+    """The settings for this workbook: the lookup every command uses when it is there
+    (``config.find_config``: beside the workbook first), else ORTKPI_CONFIG, a config.yaml
+    beside the workbook, the defaults. A workbook with no file here has nothing beside it."""
+    path = workbook_path(book)
+    find = getattr(config_module, "find_config", None)
+    if find is not None:
+        return find(path)
+    named = os.environ.get("ORTKPI_CONFIG")
+    if named:
+        return load_config(named)
+    beside = path.parent / "config.yaml" if path is not None else None
     if beside is not None and beside.is_file():
         return load_config(beside)
     return default_config()

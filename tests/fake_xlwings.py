@@ -422,10 +422,10 @@ class FakeBook:
             sheet = FakeSheet(book, ws.title)
             sheet.visible = ws.sheet_state == "visible"
             written = {
-                (c.row, c.column): c.value
+                (c.row, c.column): str(c.value)
                 for row in wf.iter_rows()
                 for c in row
-                if isinstance(c.value, str) and c.value[:1] == "="
+                if getattr(c, "data_type", None) == "f"  # a text "=…" is not a formula
             }
             for row in ws.iter_rows():
                 for c in row:

@@ -32,6 +32,17 @@ from workbooks import FIRST_DATA_ROW as R0
 from workbooks import seed_like
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def inserjeunes_csv() -> Path:
+    """The real InserJeunes open-data file (in the repository, or in the shared material)."""
+    import conftest
+
+    if hasattr(conftest, "data_path"):
+        return conftest.data_path("inserjeunes", "fr-en-inserjeunes-cfa.csv")
+    return conftest.shared_path("data", "inserjeunes", "fr-en-inserjeunes-cfa.csv")
+
+
 KEYS = [f.key for f in FIELDS]
 SEED = "Ecole de Travail"
 LETTER_SEED = dict(
@@ -314,29 +325,34 @@ def test_workbook_without_site_sheet_gets_a_message():
 
 
 def test_texts_that_excel_would_parse_are_written_as_texts(tmp_path):
-    """A site sheet named like a number: « 2024 » stays a text in Contrôles and Synthèse."""
+    """Names Excel would take for a formula or a number reach the owned sheets as texts: a
+    site sheet named « 2024 », programme names « +33 Formation » and « =cmd|' /C calc'!A0 »
+    (typed as text). The stand-in, like Excel, makes a formula of any written "=…"."""
     path = site_workbook(tmp_path / "w.xlsx", 2, complete=False)
     wb = load_workbook(path)
     wb["Site"].title = "2024"
-    wb["2024"]["A3"] = "+33 Formation"  # a formation name Excel would take for a formula
+    wb["2024"]["A2"] = "+33 Formation"
+    payload = "=cmd|' /C calc'!A0"
+    wb["2024"]["A3"].value = payload
+    wb["2024"]["A3"].data_type = "s"  # a text that starts with "=", not a formula
     wb.save(path)
     book = FakeBook.from_xlsx(path)
     buttons.recalculer(book)
+    assert book.app.alerts[-1][1] == "info", book.app.alerts[-1]
     shown = {
         c.value
         for name in ("Contrôles", "Synthèse")
         for c in book.sheets[name].cells.values()
-        if c.value in ("2024", 2024, 2024.0, "+33 Formation", 33.0)
+        if c.value in ("2024", 2024, 2024.0, "+33 Formation", 33.0, payload)
     }
-    assert shown == {"2024", "+33 Formation"}
-    assert not [c for c in book.sheets["2024"].cells.values() if c.formula]
-    owned = [
+    assert shown == {"2024", "+33 Formation", payload}
+    formulas = [
         c.formula
-        for name in ("Contrôles", "Synthèse")
+        for name in ("2024", "Contrôles", "Synthèse")
         for c in book.sheets[name].cells.values()
         if c.formula
     ]
-    assert all(f.startswith('=HYPERLINK("#') for f in owned)
+    assert all(f.startswith('=HYPERLINK("#') for f in formulas), formulas  # links only
 
 
 def test_caller_failure_exits_non_zero_with_a_french_message(monkeypatch, capsys):
@@ -375,15 +391,20 @@ def test_onedrive_workbook_finds_the_settings_of_its_synced_copy(tmp_path, monke
         "indicateurs.xlsx",  # xlwings Lite: a name, no folder
     ],
 )
-def test_a_workbook_without_a_local_folder_uses_the_defaults(fullname, monkeypatch, tmp_path):
-    monkeypatch.delenv("ORTKPI_CONFIG", raising=False)
+def test_a_workbook_without_a_local_file_has_no_folder_and_no_error(
+    fullname, monkeypatch, tmp_path
+):
+    """Not found on this computer: nothing beside it to read, the settings come from
+    elsewhere (ORTKPI_CONFIG here), never an internal error."""
     monkeypatch.delenv("OneDrive", raising=False)
     monkeypatch.delenv("OneDriveCommercial", raising=False)
-    monkeypatch.chdir(tmp_path)  # a config.yaml in the current folder is not the workbook's
-    (tmp_path / "config.yaml").write_text("seuil_petit_effectif: 7\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    named = tmp_path / "reglages.yaml"
+    named.write_text("seuil_petit_effectif: 9\n", encoding="utf-8")
+    monkeypatch.setenv("ORTKPI_CONFIG", str(named))
     book = SimpleNamespace(fullname=fullname, name="indicateurs.xlsx")
     assert buttons.workbook_folder(book) is None
-    assert buttons._config_for(book).seuil_petit_effectif == default_config().seuil_petit_effectif
+    assert buttons._config_for(book).seuil_petit_effectif == 9
 
 
 def test_fullname_raising_is_not_an_internal_error(tmp_path, monkeypatch):
@@ -402,10 +423,8 @@ def test_fullname_raising_is_not_an_internal_error(tmp_path, monkeypatch):
 
 
 def test_inserjeunes_button_fills_the_site_block(tmp_path):
-    from conftest import shared_path
-
     book = FakeBook.from_xlsx(ROOT / "workbook_template.xlsx")
-    real = shared_path("data", "inserjeunes", "fr-en-inserjeunes-cfa.csv")
+    real = inserjeunes_csv()
     message = buttons.inserjeunes(book, [str(real)])
     assert message and message.startswith("InserJeunes")
     assert "0751488K" in book.value("Ecole de Travail", "A3")
@@ -418,3 +437,22 @@ def test_inserjeunes_button_with_a_bad_file_says_so(tmp_path):
     assert buttons.inserjeunes(book, [str(bad)]) is None
     assert book.app.alerts[-1][1] == "critical"
     assert "value=" not in book.calls.log
+
+
+def test_settings_come_from_the_commands_lookup_when_there_is_one(tmp_path, monkeypatch):
+    """config.find_config (the lookup every command uses) gets the workbook's own file, or
+    None when it has none here (so no folder of Excel's is taken for the workbook's)."""
+    from ortkpi_xl import config
+
+    seen = []
+    monkeypatch.setattr(
+        config,
+        "find_config",
+        lambda workbook=None: seen.append(workbook) or default_config(),
+        raising=False,
+    )
+    local = tmp_path / "indicateurs.xlsx"
+    local.write_bytes(b"")
+    buttons._config_for(SimpleNamespace(fullname=str(local), name=local.name))
+    buttons._config_for(SimpleNamespace(fullname="indicateurs.xlsx", name="indicateurs.xlsx"))
+    assert seen == [local, None]

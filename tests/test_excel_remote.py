@@ -42,6 +42,17 @@ from ortkpi_xl.workbook.marks import fill_xml_from_rgb
 from workbooks import seed_like
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def inserjeunes_csv() -> Path:
+    """The real InserJeunes open-data file (in the repository, or in the shared material)."""
+    import conftest
+
+    if hasattr(conftest, "data_path"):
+        return conftest.data_path("inserjeunes", "fr-en-inserjeunes-cfa.csv")
+    return conftest.shared_path("data", "inserjeunes", "fr-en-inserjeunes-cfa.csv")
+
+
 TEMPLATE = ROOT / "workbook_template.xlsx"
 SITE = "Ecole de Travail"
 # template columns: G entrants … M poursuivants, N…R rates 1–5, S…U satisfaction, V 9 VA,
@@ -205,9 +216,7 @@ def test_actions_do_not_grow_with_rows(tmp_path, button):
 
 
 def test_importer_fills_inserjeunes_figures(tmp_path):
-    from conftest import shared_path
-
-    real = shared_path("data", "inserjeunes", "fr-en-inserjeunes-cfa.csv")
+    real = inserjeunes_csv()
     counts = {}
     for rows in (10, 1010):
         payload = payload_with_rows(rows)
@@ -220,11 +229,9 @@ def test_importer_fills_inserjeunes_figures(tmp_path):
 
 
 def test_importer_in_lite_reads_the_imported_files(tmp_path, monkeypatch):
-    from conftest import shared_path
-
     data = tmp_path / "data"
     data.mkdir()
-    real = shared_path("data", "inserjeunes", "fr-en-inserjeunes-cfa.csv")
+    real = inserjeunes_csv()
     (data / real.name).write_bytes(real.read_bytes())
     monkeypatch.setattr(buttons, "LITE_FILES", data)
     payload = template_payload()
