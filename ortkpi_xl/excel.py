@@ -10,7 +10,9 @@ The same code drives two xlwings engines:
 
 So it uses only what both allow, in three phases. **Read**: every sheet's values in one call,
 the registry of what the tool marked earlier (sheet ``ortkpi_etat``, never colours or note
-texts read back) and, where the tool would add or change a note, whether the cell has one.
+texts read back), where the tool would add or change a note whether the cell has one and, on
+the classic engine only, the formulas of each column where the tool writes around cells it
+leaves alone (one call a column: see ``excelplan.value_writes``).
 **Plan** (``excelplan.py``): every write, all decided before the first one, so an error while
 reading or planning leaves the workbook as it was. **Write**: the planned calls, in order. On
 the remote engine an error raises and the batch is discarded; on the classic engine an error
@@ -276,8 +278,6 @@ def run_write(book: Book, write: Write, engine: Engine) -> None:
     kind = write.kind
     if kind == "values":
         _values(book, write, engine)
-    elif kind == "fill":
-        _range(book, write).value = write.data
     elif kind == "format":
         _range(book, write).number_format = write.data
     elif kind == "colour":

@@ -63,10 +63,10 @@ class Write:
     """One write into Excel.
 
     ``kind`` and ``data``: ``values`` (a rectangle, ``KEEP`` where the engine keeps gaps),
-    ``fill`` (one value for every cell of ``address``), ``format``, ``colour``, ``colours`` (a
-    rectangle for ``set_colors``, ``...`` to keep), ``rules`` (the (area, formula) pairs of one
-    sheet and the fill colour), ``note_add`` / ``note_text`` / ``note_delete`` (one cell),
-    ``owned`` (an ``OwnedSheet``), ``registry`` (its rows), ``marks`` (the registry only).
+    ``format`` and ``colour`` (one for every cell of ``address``), ``colours`` (a rectangle for
+    ``set_colors``, ``...`` to keep), ``rules`` (the (area, formula) pairs of one sheet and the
+    fill colour), ``note_add`` / ``note_text`` / ``note_delete`` (one cell), ``owned`` (an
+    ``OwnedPlan``), ``registry`` (its rows), ``marks`` (the registry only, no call).
     """
 
     kind: str
@@ -82,7 +82,6 @@ class Write:
         where = f"{quoted(self.sheet)}!{self.address}" if self.address else f"« {self.sheet} »"
         return {
             "values": f"valeurs {where}",
-            "fill": f"valeur {self.data!r} en {where}",
             "format": f"format {self.data!r} en {where}",
             "colour": f"remplissage rendu en {where}",
             "colours": f"remplissages rendus en {where}",
@@ -100,10 +99,6 @@ class Write:
 class Plan:
     writes: list[Write] = field(default_factory=list)
     skipped_notes: int = 0  # notes the engine cannot write (Excel without notes support)
-
-    @property
-    def calls(self) -> int:
-        return sum(w.calls for w in self.writes)
 
 
 # ---------------------------------------------------------------------------------------------
