@@ -266,11 +266,14 @@ def _owned(book: Book, plan: OwnedPlan, engine: Engine) -> None:
 
 
 def _registry(book: Book, write: Write) -> None:
+    """Rewrite the registry sheet; hide it when it shows (a very hidden one stays so: the
+    engines can only make a sheet hidden, not very hidden)."""
     sheet = _sheet(book, REGISTRY_SHEET)
     sheet.clear()
     block = write.data
     sheet.range((1, 1), (len(block), len(block[0]))).options(ndim=2).value = block
-    sheet.visible = False
+    if sheet.visible:
+        sheet.visible = False
 
 
 def run_write(book: Book, write: Write, engine: Engine) -> None:

@@ -367,3 +367,17 @@ def test_every_action_is_one_the_lite_client_knows():
     found = collections.Counter(a["func"] for a in actions)
     assert set(found) <= known, found
     assert all(action_cells(a) for a in actions if a["start_row"] is not None)
+
+
+def test_the_registry_stays_very_hidden():
+    payload = template_payload()
+    assert next(s for s in payload["sheets"] if s["name"] == "ortkpi_etat")["visibility"] == (
+        "VeryHidden"
+    )
+    registry = next(s for s in payload["sheets"] if s["name"] == "ortkpi_etat")
+    registry["values"].append(["Ecole de Travail", "Z99", "", "", "une note de l'outil"])
+    _, _, actions = click(payload)  # the registry changes: it is rewritten
+    position = [s["name"] for s in payload["sheets"]].index("ortkpi_etat")
+    rewritten = [a for a in actions if a["sheet_position"] == position]
+    assert any(a["func"] == "setValues" for a in rewritten)
+    assert not [a for a in rewritten if a["func"] == "setSheetVisibility"]
