@@ -37,6 +37,7 @@ from .normalize import clean_spaces, label_key
 COMPUTED_KEYS = tuple(i.key for i in INDICATORS if i.computed)  # 1–5 and 9
 INPUT_KEYS = ("insertion_emploi", "insertion_metier", "insertion_reference")  # 10, 11, reference
 OUTPUT_KEYS = COMPUTED_KEYS + INPUT_KEYS  # every column the tool may write in
+AWAITED_KEYS = ("va", *INPUT_KEYS)  # columns whose figure may be awaited (shown in yellow)
 
 Locate = Callable[[int, str], "str | None"]
 
@@ -378,7 +379,7 @@ def _findings(
             shown = d.shown
             if d.owner is Owner.FORMULA and d.action is Action.WRITE:
                 formulas.append(cell)
-            if _shows(d, key, config.mots.en_attente):
+            if key in AWAITED_KEYS and _shows(d, key, config.mots.en_attente):
                 awaited.append(key)
                 first.setdefault("awaited", cell)
             if d.action is Action.KEEP and key in COMPUTED_KEYS and shown is not None:

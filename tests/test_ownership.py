@@ -23,7 +23,10 @@ COLUMNS = {
     "reussis": "K",
     "poursuivants": "M",
     "presentation": "N",
+    "interruption": "O",
+    "rupture": "P",
     "obtention": "Q",
+    "poursuite": "R",
     "va": "V",
     "insertion_emploi": "W",
     "insertion_metier": "X",
@@ -191,3 +194,122 @@ def test_shown_text_is_the_display_at_the_tools_precision():
     assert shown_text("presentation", 0.5625) == "56,3 %"
     assert shown_text("va", -0.2) == "-20 %"
     assert shown_text("presentation", " NC ") == "NC"
+
+
+# -- properties: whatever a person typed, the rules hold ---------------------------------------
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from ortkpi_xl.cells import EXCEL_ERRORS  # noqa: E402
+from ortkpi_xl.ownership import COMPUTED_KEYS, INPUT_KEYS, OUTPUT_KEYS  # noqa: E402
+
+COUNT = st.one_of(st.none(), st.integers(0, 40), st.sampled_from(["en cours", "12", "abc"]))
+TYPED = st.one_of(
+    st.none(),
+    st.floats(0, 1, allow_nan=False),
+    st.sampled_from(
+        [
+            75,
+            1.2,
+            "84,2 %",
+            "- 20%",
+            "NC",
+            "Non requis",
+            "En attente",
+            "NA",
+            "#DIV/0!",
+            "=cmd|' /C calc'!A0",
+            "",
+        ]
+    ),
+)
+
+
+@st.composite
+def table(draw):
+    n = draw(st.integers(1, 5))
+    rows = []
+    for _ in range(n):
+        row = {
+            k: draw(COUNT)
+            for k in (
+                "entrants",
+                "presentes",
+                "interruptions",
+                "ruptures",
+                "reussis",
+                "poursuivants",
+            )
+        }
+        row["formation"] = draw(st.sampled_from(["BTS OL 2", "CAP MIS", "5DRH"]))
+        rows.append(row)
+    stored = {}
+    for key in OUTPUT_KEYS:
+        cells = []
+        for _ in range(n):
+            raw = draw(TYPED)
+            fmt = draw(st.sampled_from([None, "General", "0.0%"]))
+            tool = draw(st.booleans())
+            text = shown_text(key, raw) if tool and raw is not None else None
+            cells.append(Stored(raw, number_format=fmt, tool_text=text))
+        stored[key] = cells
+    return rows, stored
+
+
+def _plan(rows, stored, validating=False):
+    config = default_config()
+    columns = {k: [r.get(k) for r in rows] for k in rows[0]}
+    for key in INPUT_KEYS:
+        columns[key] = [c.raw for c in stored[key]]
+    comp = compute(free_inputs(columns, stored, config), config, locate=locate)
+    return plan_table(comp, stored, "Site", locate, config, validating=validating)
+
+
+def _applied(plan_, stored):
+    out = {}
+    for key, cells in stored.items():
+        new = []
+        for cell, d in zip(cells, plan_.decisions[key], strict=True):
+            if d.action is Action.WRITE:
+                text = shown_text(key, d.value) if d.value is not None else None
+                new.append(
+                    Stored(
+                        d.value, number_format=d.number_format or cell.number_format, tool_text=text
+                    )
+                )
+            else:
+                new.append(cell)
+        out[key] = new
+    return out
+
+
+@given(table())
+def test_the_rules_hold_for_whatever_was_typed(case):
+    rows, stored = case
+    plan_ = _plan(rows, stored)
+    for key, decisions in plan_.decisions.items():
+        for d in decisions:
+            if d.action is Action.WRITE:
+                assert not (isinstance(d.value, str) and d.value.upper() in EXCEL_ERRORS)
+                assert not (isinstance(d.value, str) and d.value.startswith("="))
+            if d.owner is Owner.PERSON and key in INPUT_KEYS:
+                assert d.action is Action.KEEP  # a person's input is never overwritten
+            if d.owner is Owner.PERSON and key in COMPUTED_KEYS and d.action is Action.WRITE:
+                assert d.shown is not None and d.shown.outcome is Outcome.VALUE  # counts behind
+    # Valider announces exactly what Recalculer changes, and a second run changes nothing
+    announced = {
+        f.cellule
+        for f in _plan(rows, stored, validating=True).findings
+        if f.regle in ("valeur_a_recalculer", "valeur_saisie_differente")
+    }
+    changed = {
+        locate(d.row, k)
+        for k, ds in plan_.decisions.items()
+        for d in ds
+        if d.changes_display or d.replaced
+    }
+    assert {c for c in announced} <= changed
+    again = _plan(rows, _applied(plan_, stored), validating=True)
+    assert not [d for ds in again.decisions.values() for d in ds if d.changes_display]
+    assert not [f for f in again.findings if "Recalculer" in f.message]

@@ -19,6 +19,7 @@ from ..findings import Finding, Severity, count_by_severity, ready_for_submissio
 from ..indicators import INDICATOR_BY_KEY, INDICATORS
 from ..normalize import label_key
 from ..ownership import (
+    AWAITED_KEYS,
     COMPUTED_KEYS,
     INPUT_KEYS,
     Action,
@@ -35,7 +36,6 @@ from .reader import SheetData, WorkbookData, table_columns, table_formats, table
 from .synthesis_sheet import synthesis_sheet
 
 CONTROLS_SHEET = "Contrôles"
-AWAITED_KEYS = ("va", "insertion_emploi", "insertion_metier", "insertion_reference")
 
 
 @dataclass
