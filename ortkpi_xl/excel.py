@@ -1,240 +1,386 @@
-"""The xlwings adapter: the open workbook in Excel read and written in bulk.
+"""The Excel adapter: the open workbook read, then written through a planned list of calls.
 
-Reads each sheet in one call and writes results column by column, one call per run of
-consecutive rows, so the number of Excel calls does not grow with the number of rows (each call
-costs milliseconds through COM or AppleScript). Highlights and notes are written only where they
-change, using the registry of the tool's own marks: a second Recalculer places none. Only the
-portable xlwings API is used (Windows, macOS, xlwings' in-memory Book).
+The same code drives two xlwings engines:
+
+- classic xlwings (COM on Windows, AppleScript on macOS): every property read or write is a
+  call into Excel, milliseconds each;
+- xlwings' remote engine (xlwings Lite, xlwings Server): reads come from the payload Excel sent
+  at the start, writes are queued as actions and applied in one batch at the end; synchronous
+  reads of colours, number formats, formulas and note texts are refused.
+
+So it uses only what both allow, in three phases. **Read**: every sheet's values in one call,
+the registry of what the tool marked earlier (sheet ``ortkpi_etat``, never colours or note
+texts read back), where the tool would add or change a note whether the cell has one and, on
+the classic engine only, the formulas of each column where the tool writes around cells it
+leaves alone (one call a column: see ``excelplan.value_writes``).
+**Plan** (``excelplan.py``): every write, all decided before the first one, so an error while
+reading or planning leaves the workbook as it was. **Write**: the planned calls, in order. On
+the remote engine an error raises and the batch is discarded; on the classic engine an error
+part way raises ``WriteError``, which names what was written, and the registry is brought in
+line with what was written when Excel still answers.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from itertools import groupby
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from openpyxl.utils import get_column_letter
-
 from .config import Config
-from .workbook.changes import UNSET, CellChange, ChangeSet, OwnedSheet
-from .workbook.marks import REGISTRY_SHEET, Marks, fill_xml_from_rgb, rgb_from_fill_xml
-from .workbook.reader import SheetData, WorkbookData, build_book
+from .errors import OrtkpiError
+from .excelplan import (
+    CLASSIC,
+    KEEP,
+    REMOTE,
+    Engine,
+    OwnedPlan,
+    Plan,
+    Write,
+    carried,
+    excel_value,
+    gap_spans,
+    marks_after,
+    note_cells,
+    plan_changes,
+    registry_write,
+    sheet_values,
+)
+from .workbook.changes import ChangeSet
+from .workbook.marks import REGISTRY_SHEET, Marks
+from .workbook.reader import OWNED_SHEETS, SheetData, WorkbookData, build_book
 
-Book = Any  # an xlwings Book (or anything with the same small API)
+Book = Any  # an xlwings Book (classic or remote engine), or the tests' stand-in
 
 
-def _hex(rgb: object) -> str | None:
-    if isinstance(rgb, (tuple, list)) and len(rgb) == 3:
-        return "".join(f"{int(v):02X}" for v in rgb)
-    return None
+class WriteError(OrtkpiError):
+    """A write failed after others were made (classic engine): says exactly which."""
 
 
-def _rgb(hex_colour: str) -> tuple[int, int, int]:
-    return (int(hex_colour[0:2], 16), int(hex_colour[2:4], 16), int(hex_colour[4:6], 16))
+def engine_of(book: Book) -> Engine:
+    """The engine behind ``book``: the remote one, or Excel through COM / AppleScript."""
+    try:
+        name = book.app.engine.name
+    except Exception:  # noqa: BLE001 - a stand-in without an engine: a desktop Excel
+        name = "excel"
+    return REMOTE if name in ("remote", "officejs") else CLASSIC
+
+
+# ---------------------------------------------------------------------------------------------
+# reading
 
 
 def _sheet_grid(sheet) -> list[list[object]]:
+    """A sheet's values from A1 to the last used cell, in one read."""
     last = sheet.used_range.last_cell
     if last.row == 1 and last.column == 1:
-        value = sheet.range((1, 1)).value
-        return [[value]]
+        return [[sheet.range((1, 1)).value]]
     values = sheet.range((1, 1), (last.row, last.column)).options(ndim=2, err_to_str=True).value
     return [list(row) for row in values]
 
 
-def read_book(book: Book, config: Config) -> tuple[WorkbookData, Marks]:
-    """Every sheet's values (one call per sheet) with its tables, and the tool's registry."""
-    sheets: list[SheetData] = []
-    registry = Marks()
-    for sheet in book.sheets:
-        name = sheet.name
-        if name == REGISTRY_SHEET:
-            registry = Marks.from_rows(_sheet_grid(sheet)[1:])
-            continue
-        grid = _sheet_grid(sheet)
-        data = SheetData(name, grid)
-        data.formats = None  # the Excel API gives no number formats in bulk
-        data.merges = None  # nor merged cells
-        data.fills = None  # nor fills (the remote engine refuses colour reads)
-        sheets.append(data)
-    built = build_book(Path(str(book.fullname)), sheets, config)
-    built.marks = registry
-    return built, registry
-
-
-def _runs(changes: Iterable[CellChange]) -> list[list[CellChange]]:
-    """Changes of one column grouped into runs of consecutive rows."""
-    ordered = sorted(changes, key=lambda c: c.row)
-    runs: list[list[CellChange]] = []
-    for change in ordered:
-        if runs and change.row == runs[-1][-1].row + 1:
-            runs[-1].append(change)
-        else:
-            runs.append([change])
-    return runs
-
-
-def _split(run: list[CellChange], key) -> list[list[CellChange]]:
-    """Sub-runs of consecutive changes sharing ``key`` (e.g. the same number format)."""
-    return [list(group) for _, group in groupby(run, key=key)]
-
-
-def apply_book(book: Book, changes: ChangeSet, registry: Marks, config: Config) -> None:
-    """Write a change set into the open workbook with a bounded number of Excel calls."""
-    tool = config.couleur_en_attente
-    for sheet_name, cell_changes in changes.cells.items():
-        sheet = book.sheets[sheet_name]
-        by_column = groupby(
-            sorted(cell_changes, key=lambda c: (c.column, c.row)), key=lambda c: c.column
-        )
-        for column, group in by_column:
-            for run in _runs(group):
-                _write_run(sheet, column, run, registry, tool)
-    for owned in changes.owned_sheets:
-        write_owned_sheet(book, owned)
-    if changes.written is not None:  # what the tool wrote: proof of ownership next run
-        registry.values = changes.written
-    _save_registry(book, registry)
-
-
-def _rng(sheet, first: CellChange, last: CellChange, column: int):
-    return sheet.range((first.row, column), (last.row, column))
-
-
-def _address(change: CellChange) -> str:
-    return f"{get_column_letter(change.column)}{change.row}"
-
-
-def _write_run(sheet, column: int, run: list[CellChange], registry: Marks, tool: str) -> None:
-    for part in _split(run, key=lambda c: c.value is UNSET):
-        if part[0].value is not UNSET:
-            _rng(sheet, part[0], part[-1], column).options(ndim=2).value = [
-                [_excel_value(c.value)] for c in part
-            ]
-    for part in _split(run, key=lambda c: c.number_format):
-        if part[0].number_format is not None:
-            _rng(sheet, part[0], part[-1], column).number_format = part[0].number_format
-    name = sheet.name
-    # highlights: only where the state changes
-    turn_on = [
-        c
-        for c in run
-        if c.highlight is True and registry.get(name, _address(c)).fill_before is None
-    ]
-    turn_off = [
-        c
-        for c in run
-        if c.highlight is False and registry.get(name, _address(c)).fill_before is not None
-    ]
-    for part in _runs(turn_on):
-        rng = _rng(sheet, part[0], part[-1], column)
-        # Excel reports one colour for a uniform run, none for a mixed one (then each cell
-        # gets its fill removed later rather than a wrong colour).
-        previous = _hex(rng.color)
-        for c in part:
-            mark = registry.get(name, _address(c))
-            mark.fill_before, mark.tool_colour = fill_xml_from_rgb(previous), tool
-            registry.set(name, _address(c), mark)
-        rng.color = _rgb(tool)
-    for part in _runs(turn_off):
-        for same in _split(part, key=lambda c: _restore_key(registry.get(name, _address(c)))):
-            first = registry.get(name, _address(same[0]))
-            rng = _rng(sheet, same[0], same[-1], column)
-            if _hex(rng.color) == (first.tool_colour or tool):  # still the tool's colour
-                previous = rgb_from_fill_xml(first.fill_before)
-                rng.color = _rgb(previous) if previous else None
-            for c in same:
-                mark = registry.get(name, _address(c))
-                mark.fill_before = None
-                registry.set(name, _address(c), mark)
-    # notes: only where the text changes
-    for c in run:
-        if c.note is None:
-            continue
-        mark = registry.get(name, _address(c))
-        if (c.note or None) == mark.note:
-            continue
-        cell = sheet.range((c.row, column))
-        note = cell.note
-        mine = note is not None and registry.is_tool_note(name, _address(c), None, note.text, "")
-        if c.note:
-            if note is None:
-                cell.add_note(c.note)
-            elif mine:
-                note.text = c.note
-            else:
-                continue  # a person's note: kept, ours not added
-            mark.note = c.note
-        else:
-            if mine:
-                note.delete()
-            mark.note = None
-        registry.set(name, _address(c), mark)
-
-
-def _restore_key(mark) -> tuple[str | None, str]:
-    return rgb_from_fill_xml(mark.fill_before), mark.tool_colour
-
-
-def _excel_value(value: object) -> object:
-    if value is None or isinstance(value, (int, float)) and not isinstance(value, bool):
-        return value
-    text = str(value)
-    # Excel parses what is written into a cell: a leading apostrophe keeps text as text.
-    return "'" + text if text[:1] in "=+-@" or _looks_numeric(text) else text
-
-
-def _looks_numeric(text: str) -> bool:
+def _totals_rows(sheet) -> set[int]:
+    """Rows of Excel tables' totals rows (xlwings Lite sends them with the values; COM reads
+    them table by table); empty when the engine cannot tell."""
     try:
-        float(text.replace(",", "."))
+        rows: set[int] = set()
+        for table in sheet.tables:
+            totals = table.totals_row_range
+            if totals is not None:
+                rows.add(totals.row)
+        return rows
+    except Exception:  # noqa: BLE001 - an engine without tables: none known
+        return set()
+
+
+def read_book(book: Book, config: Config) -> tuple[WorkbookData, Marks]:
+    """Every sheet's values (one read each) with its tables, and the tool's registry.
+
+    What Excel's API cannot give in bulk on every engine is marked unknown (None) for the
+    reader: number formats, merged cells, fills.
+    """
+    sheets: list[SheetData] = []
+    for sheet in book.sheets:
+        data = SheetData(sheet.name, _sheet_grid(sheet))
+        data.formats = None
+        data.merges = None
+        data.fills = None
+        if sheet.name not in OWNED_SHEETS:
+            data.totals_rows = _totals_rows(sheet)
+        sheets.append(data)
+    built = build_book(Path(workbook_name(book)), sheets, config)
+    return built, built.marks
+
+
+def workbook_name(book: Book) -> str:
+    """The workbook's full name, or its name when Excel gives no path (cloud, unsaved)."""
+    try:
+        return str(book.fullname)
+    except Exception:  # noqa: BLE001 - e.g. a SharePoint workbook Excel cannot resolve
+        try:
+            return str(book.name)
+        except Exception:  # noqa: BLE001
+            return "classeur"
+
+
+def notes_present(book: Book, cells: list[tuple[str, int, int]]) -> set[tuple[str, int, int]]:
+    """Which of ``cells`` hold a note now (the remote engine knows it from its payload)."""
+    found = set()
+    for sheet, row, column in cells:
+        if book.sheets[sheet].range((row, column)).note is not None:
+            found.add((sheet, row, column))
+    return found
+
+
+def kept_cells(
+    book: Book, changes: ChangeSet, data: WorkbookData | None
+) -> dict[str, dict[tuple[int, int], object]]:
+    """Cells between the tool's that a block may write back unchanged (classic engine).
+
+    One read of the formulas of each column span that has such cells: only then is it known
+    that a cell showing a number holds that number and no formula.
+    """
+    out: dict[str, dict[tuple[int, int], object]] = {}
+    if data is None:
+        return out
+    names = {s.name for s in data.sheets}
+    for sheet, cell_changes in changes.cells.items():
+        if sheet not in names:
+            continue
+        grid = data.sheet(sheet)
+        values = sheet_values(cell_changes)
+        for column, top, bottom in gap_spans(values):
+            formulas = _column(book.sheets[sheet].range((top, column), (bottom, column)).formula)
+            for offset, formula in enumerate(formulas):
+                row = top + offset
+                if (row, column) in values:
+                    continue
+                value = grid.value(row, column)
+                if carried(value, formula):
+                    out.setdefault(sheet, {})[(row, column)] = excel_value(value)
+    return out
+
+
+def _column(formulas: object) -> list[object]:
+    """A column's formulas as a flat list, whatever shape the engine returns them in."""
+    if not isinstance(formulas, (list, tuple)):
+        return [formulas]
+    return [f[0] if isinstance(f, (list, tuple)) else f for f in formulas]
+
+
+def notes_supported(book: Book, engine: Engine) -> bool:
+    """Office.js writes notes from Excel API 1.18 on (not Office 2021 bought once)."""
+    if not engine.remote:
         return True
-    except ValueError:
+    try:
+        api = book.api
+        return api.get("client") == "Office.js" and all(
+            s.get("notes") is not None and s.get("notes_supported") is not False
+            for s in api.get("sheets", [])
+        )
+    except Exception:  # noqa: BLE001
         return False
 
 
-def write_owned_sheet(book: Book, owned: OwnedSheet) -> None:
-    """Rewrite a tool-owned sheet in a few calls: clear, one block of values, a header style."""
-    names = [s.name for s in book.sheets]
-    sheet = (
-        book.sheets[owned.name]
-        if owned.name in names
-        else book.sheets.add(owned.name, after=book.sheets[len(names) - 1])
-    )
-    sheet.clear()
-    width = max((len(r) for r in owned.rows), default=1)
-    block = [[_excel_value(v) for v in r] + [None] * (width - len(r)) for r in owned.rows]
-    if block:
-        sheet.range((1, 1)).options(ndim=2).value = block
-    header = sheet.range((owned.header_row, 1), (owned.header_row, width))
-    header.font.bold = True
-    for c, w in enumerate(owned.widths, start=1):
-        sheet.range((1, c)).column_width = w
-    # number formats: one call per run of consecutive rows sharing a format in a column
-    by_column = groupby(
-        sorted(owned.number_formats.items(), key=lambda i: (i[0][1], i[0][0])),
-        key=lambda i: i[0][1],
-    )
-    for column, items in by_column:
-        runs: list[list[tuple[int, str]]] = []
-        for (row, _), fmt in items:
-            if runs and runs[-1][-1][0] == row - 1 and runs[-1][-1][1] == fmt:
-                runs[-1].append((row, fmt))
-            else:
-                runs.append([(row, fmt)])
-        for run in runs:
-            sheet.range((run[0][0], column), (run[-1][0], column)).number_format = run[0][1]
+# ---------------------------------------------------------------------------------------------
+# writing
 
 
-def _save_registry(book: Book, registry: Marks) -> None:
-    rows = registry.rows()
-    names = [s.name for s in book.sheets]
-    if REGISTRY_SHEET not in names:
-        if len(rows) == 1:
-            return
-        sheet = book.sheets.add(REGISTRY_SHEET, after=book.sheets[len(names) - 1])
+def _range(book: Book, write: Write):
+    return book.sheets[write.sheet].range(write.address)
+
+
+def _values(book: Book, write: Write, engine: Engine) -> None:
+    rng = _range(book, write)
+    if engine.keeps_gaps:  # Office.js: null leaves a cell alone, "" empties it
+        rows = [
+            [None if v is KEEP else ("" if v is None else v) for v in line] for line in write.data
+        ]
+        rng.raw_value = rows
     else:
-        sheet = book.sheets[REGISTRY_SHEET]
+        assert not any(v is KEEP for line in write.data for v in line), "COM would clear a gap"
+        rng.options(ndim=2).value = write.data
+
+
+def _rules(book: Book, write: Write, engine: Engine) -> None:
+    pairs, colour = write.data
+    sheet = book.sheets[write.sheet]
+    if not engine.rules_follow_active_cell:
+        for one_area, formula in pairs:
+            sheet.range(one_area).conditional_formats.add_custom(formula, fill_color=colour)
+        return
+    # COM and AppleScript read a rule's relative references from the active cell: make each
+    # area's first cell active while adding its rule, then give the selection back
+    try:
+        previous = book.selection
+    except Exception:  # noqa: BLE001 - e.g. a chart is selected: nothing to give back
+        previous = None
+    sheet.activate()
+    for one_area, formula in pairs:
+        sheet.range(one_area.split(":")[0]).select()
+        sheet.range(one_area).conditional_formats.add_custom(formula, fill_color=colour)
+    if previous is not None:
+        try:
+            previous.sheet.activate()
+            previous.select()
+        except Exception:  # noqa: BLE001 - the selection is a courtesy
+            pass
+
+
+def _note(book: Book, write: Write) -> None:
+    cell = _range(book, write)
+    if write.kind == "note_add":
+        cell.add_note(write.data)
+        return
+    note = cell.note
+    if note is None:  # gone since it was looked at
+        if write.kind == "note_text":
+            cell.add_note(write.data)
+    elif write.kind == "note_text":
+        note.text = write.data
+    else:
+        note.delete()
+
+
+def _sheet(book: Book, name: str):
+    names = [s.name for s in book.sheets]
+    if name in names:
+        return book.sheets[name]
+    return book.sheets.add(name, after=book.sheets[len(names) - 1])
+
+
+def _owned(book: Book, plan: OwnedPlan, engine: Engine) -> None:
+    sheet = _sheet(book, plan.sheet.name)
     sheet.clear()
-    sheet.range((1, 1)).options(ndim=2).value = [[_excel_value(v) for v in r] for r in rows]
-    sheet.visible = False
+    if plan.block:
+        rng = sheet.range((1, 1), (len(plan.block), len(plan.block[0])))
+        if engine.remote:
+            rng.raw_value = [["" if v is None else v for v in line] for line in plan.block]
+        else:
+            rng.options(ndim=2).value = plan.block
+    for row, last in plan.bold:
+        sheet.range((row, 1), (row, last)).font.bold = True
+    for first, last, points_or_characters in plan.widths:
+        sheet.range((1, first), (1, last)).column_width = points_or_characters
+    for write in plan.formats:
+        _range(book, write).number_format = write.data
+
+
+def _registry(book: Book, write: Write) -> None:
+    """Rewrite the registry sheet; hide it when it shows (a very hidden one stays so: the
+    engines can only make a sheet hidden, not very hidden)."""
+    sheet = _sheet(book, REGISTRY_SHEET)
+    sheet.clear()
+    block = write.data
+    sheet.range((1, 1), (len(block), len(block[0]))).options(ndim=2).value = block
+    if sheet.visible:
+        sheet.visible = False
+
+
+def run_write(book: Book, write: Write, engine: Engine) -> None:
+    """Carry out one planned write."""
+    kind = write.kind
+    if kind == "values":
+        _values(book, write, engine)
+    elif kind == "format":
+        _range(book, write).number_format = write.data
+    elif kind == "colour":
+        _range(book, write).color = write.data
+    elif kind == "colours":
+        _range(book, write).set_colors(write.data)
+    elif kind == "rules":
+        _rules(book, write, engine)
+    elif kind in ("note_add", "note_text", "note_delete"):
+        _note(book, write)
+    elif kind == "owned":
+        _owned(book, write.data, engine)
+    elif kind == "registry":
+        _registry(book, write)
+    elif kind != "marks":
+        raise ValueError(f"unknown write {kind!r}")
+
+
+@dataclass
+class Report:
+    """What a write did: Excel calls made, notes the engine could not write."""
+
+    calls: int = 0
+    writes: int = 0
+    skipped_notes: int = 0
+
+
+def plan_book(
+    book: Book,
+    changes: ChangeSet,
+    registry: Marks,
+    config: Config,
+    engine: Engine,
+    data: WorkbookData | None = None,
+) -> Plan:
+    """Read what the plan needs (which cells hold a note, which gaps a block may carry),
+    then plan every write."""
+    can_note = notes_supported(book, engine)
+    present = notes_present(book, note_cells(changes, registry)) if can_note else set()
+    kept = {} if engine.keeps_gaps else kept_cells(book, changes, data)
+    plan = plan_changes(changes, registry, config, engine, present, notes=can_note, kept=kept)
+    after = marks_after(registry, plan.writes, changes.written)
+    exists = REGISTRY_SHEET in [s.name for s in book.sheets]
+    if after.rows() != registry.rows() and (exists or len(after.rows()) > 1):
+        plan.writes.append(registry_write(after))
+    return plan
+
+
+def apply_book(
+    book: Book,
+    changes: ChangeSet,
+    registry: Marks,
+    config: Config,
+    *,
+    data: WorkbookData | None = None,
+    engine: Engine | None = None,
+) -> Report:
+    """Write a change set into the open workbook with a bounded number of Excel calls.
+
+    ``registry`` and ``data`` are what ``read_book`` returned (``data`` lets blocks cross the
+    cells they leave as they are, on the classic engine); ``registry`` ends as the registry
+    now in the workbook.
+    """
+    engine = engine or engine_of(book)
+    plan = plan_book(book, changes, registry, config, engine, data)
+    done: list[Write] = []
+    for write in plan.writes:
+        try:
+            run_write(book, write, engine)
+        except Exception as exc:
+            if engine.remote:
+                raise  # the script fails: xlwings Lite discards every queued write
+            raise _interrupted(book, registry, done, write, plan.writes, engine) from exc
+        done.append(write)
+    final = marks_after(registry, plan.writes, changes.written)
+    registry.marks, registry.rules, registry.values = final.marks, final.rules, final.values
+    return Report(sum(w.calls for w in done), len(done), plan.skipped_notes)
+
+
+def _interrupted(
+    book: Book, registry: Marks, done: list[Write], failed: Write, writes: list[Write], engine
+) -> WriteError:
+    """Say what was written before ``failed``; record in the registry only that."""
+    made = [w.what for w in done if w.calls]
+    planned = len([w for w in writes if w.calls])
+    kept = marks_after(registry, done, None)  # values: the old record (see marks.py)
+    registry_note = ""
+    if not any(w.kind == "registry" for w in done) and kept.rows() != registry.rows():
+        try:
+            run_write(book, registry_write(kept), engine)
+            registry.marks, registry.rules = kept.marks, kept.rules
+        except Exception:  # noqa: BLE001 - Excel no longer answers
+            registry_note = (
+                " Le registre des marques (feuille masquée ortkpi_etat) n'a pas pu être mis "
+                "à jour : certaines notes de l'outil pourraient être prises pour les vôtres."
+            )
+    listed = "; ".join(made[:10]) + (f" (et {len(made) - 10} autres)" if len(made) > 10 else "")
+    done_text = f" — faites : {listed}." if made else " — rien n'a été modifié."
+    return WriteError(
+        f"Écriture interrompue dans Excel à l'étape « {failed.what} » : {len(made)} "
+        f"écriture(s) faite(s) sur {planned}{done_text}{registry_note} Relancez le bouton : il "
+        "refait tout, et réécrit les mêmes valeurs là où elles sont déjà."
+    )

@@ -65,7 +65,8 @@ def _broadcast(grids: Sequence[list[list[object]]]) -> tuple[int, int] | None:
 
 
 def _shown(value: float | None, outcome: Outcome, text: object, config: Config) -> float | str:
-    if outcome is Outcome.VALUE and isinstance(value, float) and math.isfinite(value):
+    kept = outcome in (Outcome.VALUE, Outcome.TYPED)  # a typed rate is shown as typed
+    if kept and isinstance(value, float) and math.isfinite(value):
         return value
     if outcome is Outcome.EMPTY:
         return ""

@@ -9,6 +9,11 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+# xlwings' remote engine (the one behind xlwings Lite) is xlwings PRO code: it registers only
+# if a licence key is set when xlwings is first imported. Tests use the noncommercial key
+# (PolyForm Noncommercial; ORT is an educational non-profit network). Set before any import.
+os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 if not SHARED.is_dir():  # CI clones the repo next to a copy of shared/

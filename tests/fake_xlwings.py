@@ -1,14 +1,46 @@
-"""A project-owned stand-in for the small part of xlwings' Book API the buttons use.
+"""A project-owned stand-in for the part of xlwings' Book API the buttons use (classic engine).
 
-Stores values, number formats, colours and notes per cell, and counts every call that would
-cross to Excel (COM on Windows, AppleScript on macOS): the tests assert that this count does not
-grow with the number of rows. Excel-side behaviours that matter are mimicked: a leading
-apostrophe keeps text as text, errors read as strings with ``err_to_str``.
+It behaves like Excel driven through COM, and counts every call that would cross to Excel
+(COM on Windows, AppleScript on macOS): the tests assert that this count does not grow with the
+number of rows. What matters is mimicked: Excel parses what is written (a leading apostrophe
+keeps text as text, ``=`` starts a formula, "12" becomes a number), a scalar written to a range
+fills every cell of it, errors read as strings with ``err_to_str``, a range's formulas read as
+Excel's texts ("0.8" for a typed number, "" for an empty cell), adding a note where one exists
+fails, and the relative references of a conditional format's formula are read from the active
+cell (COM's rule).
+
+It refuses what the shared adapter must never do because xlwings' remote engine (xlwings Lite)
+refuses it: synchronous reads of a fill colour, a number format, a note's text or author. The
+messages are xlwings' own, so a test failing here says what Lite would say. Formula reads are
+the classic engine's alone (the adapter uses them there only); the tests against the real
+remote engine (test_excel_remote.py) catch any on Lite.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+from openpyxl.utils.cell import column_index_from_string, coordinate_to_tuple
+
+# xlwings 0.37.8, xlwings/pro/_xlremote.py: what the remote engine answers
+REFUSED = {
+    "color": "Reading the fill color synchronously isn't supported on this "
+    "engine. Use 'await myrange.get_color()' to fetch it on demand.",
+    "number_format": "Reading the number format synchronously isn't supported on this "
+    "engine. Use 'await myrange.get_number_format()' to fetch it on demand.",
+    "formula": "Reading formulas synchronously isn't supported on this engine. "
+    "Use 'await myrange.get_formula()' to fetch them on demand.",
+    "note.text": "Reading a note's text synchronously isn't supported on this "
+    "engine. Use 'await mynote.get_text()' to fetch it on demand.",
+    "note.author": "Reading a note's author synchronously isn't supported on this "
+    "engine. Use 'await mynote.get_author()'.",
+}
+
+
+class ComError(Exception):
+    """What pywin32 raises when Excel refuses a call."""
 
 
 class Calls:
@@ -24,9 +56,21 @@ class Calls:
 @dataclass
 class _Cell:
     value: object = None
+    formula: str | None = None
     number_format: str = "General"
     color: tuple[int, int, int] | None = None
     note: str | None = None
+
+
+@dataclass
+class Rule:
+    """A conditional format as Excel stores it: the cells, the formula, the anchor it was
+    written from (the active cell), the fill."""
+
+    applies_to: str
+    formula: str
+    anchor: tuple[str, str]  # (sheet, cell) active when the rule was added
+    fill: str | None
 
 
 class FakeNote:
@@ -35,13 +79,16 @@ class FakeNote:
 
     @property
     def text(self) -> str:
-        self.sheet.calls.hit("note.text")
-        return self.sheet.cells[self.key].note or ""
+        raise NotImplementedError(REFUSED["note.text"])
 
     @text.setter
     def text(self, value: str) -> None:
         self.sheet.calls.hit("note.text=")
         self.sheet.cells[self.key].note = value
+
+    @property
+    def author(self) -> str:
+        raise NotImplementedError(REFUSED["note.author"])
 
     def delete(self) -> None:
         self.sheet.calls.hit("note.delete")
@@ -61,9 +108,36 @@ class _Font:
         self._rng.sheet.calls.hit("font.bold=")
 
 
+class _ConditionalFormats:
+    def __init__(self, rng: FakeRange):
+        self._rng = rng
+
+    def add_custom(self, formula: str, *, fill_color=None, **_: object) -> Rule:
+        book = self._rng.sheet.book
+        book.calls.hit("conditional_formats.add_custom")
+        if not formula.startswith("="):
+            raise ValueError("formula must start with '='")
+        rule = Rule(self._rng.address, formula, book.active_cell, fill_color)
+        self._rng.sheet.rules.append(rule)
+        return rule
+
+    def clear(self) -> None:
+        self._rng.sheet.calls.hit("conditional_formats.clear")
+        self._rng.sheet.rules.clear()
+
+
+def _areas(address: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    out = []
+    for part in address.replace("$", "").split(","):
+        first, _, last = part.partition(":")
+        out.append((coordinate_to_tuple(first), coordinate_to_tuple(last or first)))
+    return out
+
+
 class FakeRange:
-    def __init__(self, sheet: FakeSheet, first: tuple[int, int], last: tuple[int, int]):
-        self.sheet, self.first, self.last = sheet, first, last
+    def __init__(self, sheet: FakeSheet, areas: list[tuple[tuple[int, int], tuple[int, int]]]):
+        self.sheet, self.areas = sheet, areas
+        self.first, self.last = areas[0]
 
     # geometry (no Excel call: xlwings knows these from the address)
     @property
@@ -76,14 +150,31 @@ class FakeRange:
 
     @property
     def last_cell(self) -> FakeRange:
-        return FakeRange(self.sheet, self.last, self.last)
+        return FakeRange(self.sheet, [(self.last, self.last)])
+
+    @property
+    def address(self) -> str:
+        from openpyxl.utils import get_column_letter
+
+        def one(first, last):
+            a = f"{get_column_letter(first[1])}{first[0]}"
+            b = f"{get_column_letter(last[1])}{last[0]}"
+            return a if first == last else f"{a}:{b}"
+
+        return ",".join(one(f, la) for f, la in self.areas)
 
     def options(self, **_: object) -> FakeRange:
         return self
 
-    def _keys(self):
-        for r in range(self.first[0], self.last[0] + 1):
-            yield [(r, c) for c in range(self.first[1], self.last[1] + 1)]
+    def _keys(self, first=None, last=None):
+        first, last = first or self.first, last or self.last
+        for r in range(first[0], last[0] + 1):
+            yield [(r, c) for c in range(first[1], last[1] + 1)]
+
+    def _all_keys(self):
+        for first, last in self.areas:
+            for line in self._keys(first, last):
+                yield from line
 
     def _cell(self, key) -> _Cell:
         return self.sheet.cells.setdefault(key, _Cell())
@@ -100,44 +191,78 @@ class FakeRange:
     @value.setter
     def value(self, data) -> None:
         self.sheet.calls.hit("value=")
-        if not isinstance(data, list):
-            data = [[data]]
+        if not isinstance(data, list):  # a scalar fills every cell, every area
+            for key in self._all_keys():
+                self._store(key, data)
+            return
+        assert len(self.areas) == 1, "an array goes to one area"
         for r, line in enumerate(data):
             for c, v in enumerate(line):
-                if isinstance(v, str) and v.startswith("'"):
-                    v = v[1:]
-                elif isinstance(v, str) and v.startswith("="):
-                    raise AssertionError(f"a formula was written: {v!r}")
-                self._cell((self.first[0] + r, self.first[1] + c)).value = v
+                self._store((self.first[0] + r, self.first[1] + c), v)
+
+    raw_value = value
+
+    def _store(self, key, v) -> None:
+        cell = self._cell(key)
+        cell.formula = None
+        if isinstance(v, str) and v.startswith("'"):
+            v = v[1:]
+        elif isinstance(v, str) and v.startswith("="):
+            cell.formula = v  # Excel makes it a formula
+            v = None
+        elif isinstance(v, str) and v and _parses_as_number(v):
+            v = float(v.replace(",", "."))  # Excel reads a number typed as text
+        elif v == "":
+            v = None
+        cell.value = v
 
     @property
     def number_format(self) -> str:
-        self.sheet.calls.hit("number_format")
-        return self._cell(self.first).number_format
+        raise NotImplementedError(REFUSED["number_format"])
 
     @number_format.setter
     def number_format(self, fmt: str) -> None:
         self.sheet.calls.hit("number_format=")
-        for line in self._keys():
-            for k in line:
-                self._cell(k).number_format = fmt
+        for k in self._all_keys():
+            self._cell(k).number_format = fmt
 
     @property
     def color(self):
-        self.sheet.calls.hit("color")
-        colours = {
-            self.sheet.cells[k].color if k in self.sheet.cells else None
-            for line in self._keys()
-            for k in line
-        }
-        return colours.pop() if len(colours) == 1 else None
+        raise NotImplementedError(REFUSED["color"])
 
     @color.setter
     def color(self, rgb) -> None:
         self.sheet.calls.hit("color=")
-        for line in self._keys():
-            for k in line:
-                self._cell(k).color = tuple(rgb) if rgb else None
+        for k in self._all_keys():
+            self._cell(k).color = tuple(rgb) if rgb else None
+
+    def set_colors(self, colors) -> None:
+        # classic xlwings sets them one cell at a time: one call per cell
+        for r, line in enumerate(colors):
+            for c, rgb in enumerate(line):
+                if rgb is not ...:
+                    self.sheet.calls.hit("color=")
+                    cell = self._cell((self.first[0] + r, self.first[1] + c))
+                    cell.color = tuple(rgb) if rgb else None
+
+    @property
+    def formula(self):
+        self.sheet.calls.hit("formula")
+
+        def text(key) -> str:
+            cell = self.sheet.cells.get(key)
+            if cell is None or (cell.value is None and cell.formula is None):
+                return ""
+            if cell.formula is not None:
+                return cell.formula
+            if isinstance(cell.value, bool):
+                return "TRUE" if cell.value else "FALSE"
+            if isinstance(cell.value, float) and cell.value.is_integer():
+                return str(int(cell.value))
+            return str(cell.value)
+
+        rows = tuple(tuple(text(k) for k in line) for line in self._keys())
+        return rows[0][0] if self.first == self.last else rows
 
     @property
     def note(self):
@@ -148,9 +273,14 @@ class FakeRange:
     def add_note(self, text: str) -> FakeNote:
         self.sheet.calls.hit("add_note")
         assert self.first == self.last, "notes go on single cells"
-        assert self._cell(self.first).note is None, "the cell already has a note"
+        if self._cell(self.first).note is not None:
+            raise ComError("Application-defined or object-defined error (AddComment)")
         self._cell(self.first).note = text
         return FakeNote(self.sheet, self.first)
+
+    @property
+    def conditional_formats(self) -> _ConditionalFormats:
+        return _ConditionalFormats(self)
 
     @property
     def font(self) -> _Font:
@@ -164,12 +294,28 @@ class FakeRange:
     def column_width(self, value: float) -> None:
         self.sheet.calls.hit("column_width=")
 
+    def select(self) -> None:
+        self.sheet.calls.hit("select")
+        if self.sheet.book.active_sheet is not self.sheet:
+            raise ComError("Select method of Range class failed (sheet not active)")
+        self.sheet.book.active_cell = (self.sheet.name, self.address.split(",")[0].split(":")[0])
+
+
+def _parses_as_number(text: str) -> bool:
+    try:
+        float(text.replace(",", "."))
+        return True
+    except ValueError:
+        return False
+
 
 class FakeSheet:
     def __init__(self, book: FakeBook, name: str):
         self.book, self.name = book, name
         self.cells: dict[tuple[int, int], _Cell] = {}
+        self.rules: list[Rule] = []
         self.visible = True
+        self.tables: list = []
 
     @property
     def calls(self) -> Calls:
@@ -178,17 +324,21 @@ class FakeSheet:
     @property
     def used_range(self) -> FakeRange:
         self.calls.hit("used_range")
-        keys = [k for k, c in self.cells.items() if c.value is not None]
+        keys = [k for k, c in self.cells.items() if c.value is not None or c.formula]
         if not keys:
-            return FakeRange(self, (1, 1), (1, 1))
-        return FakeRange(self, (1, 1), (max(k[0] for k in keys), max(k[1] for k in keys)))
+            return FakeRange(self, [((1, 1), (1, 1))])
+        last = (max(k[0] for k in keys), max(k[1] for k in keys))
+        return FakeRange(self, [((1, 1), last)])
 
     def range(self, first, last=None) -> FakeRange:
         if isinstance(first, str):
-            from openpyxl.utils.cell import coordinate_to_tuple
+            return FakeRange(self, _areas(first))
+        return FakeRange(self, [(tuple(first), tuple(last or first))])
 
-            first = coordinate_to_tuple(first)
-        return FakeRange(self, tuple(first), tuple(last or first))
+    def activate(self) -> None:
+        self.calls.hit("activate")
+        self.book.active_sheet = self
+        self.book.active_cell = (self.name, "A1")
 
     def clear(self) -> None:
         self.calls.hit("clear")
@@ -227,6 +377,7 @@ class FakeApp:
     calls: Calls
     status_bar: str | bool = False
     alerts: list[tuple[str, str | None]] = field(default_factory=list)
+    engine: SimpleNamespace = field(default_factory=lambda: SimpleNamespace(name="excel"))
 
     def alert(
         self,
@@ -247,38 +398,94 @@ class FakeBook:
         self.sheets = FakeSheets(self)
         self.app = FakeApp(self.calls)
         self.fullname = fullname
+        self.active_sheet: FakeSheet | None = None
+        self.active_cell: tuple[str, str] = ("", "A1")
+
+    @property
+    def selection(self) -> FakeRange | None:
+        self.calls.hit("selection")
+        if self.active_sheet is None:
+            return None
+        return self.active_sheet.range(self.active_cell[1])
 
     @classmethod
-    def from_xlsx(cls, path) -> FakeBook:
-        """A book holding what Excel would show for an .xlsx (values, formats, fills, notes)."""
+    def from_xlsx(cls, path, *, styles: bool = True) -> FakeBook:
+        """A book holding what Excel would show for an .xlsx: values, formulas and, unless
+        ``styles`` is False (faster for large generated workbooks), formats, fills, notes and
+        conditional formats."""
         from openpyxl import load_workbook
 
         book = cls(str(path))
-        wb = load_workbook(path, data_only=True)
-        for ws in wb.worksheets:
+        values = load_workbook(path, data_only=True, read_only=not styles)
+        formulas = load_workbook(path, read_only=True)
+        for ws, wf in zip(values.worksheets, formulas.worksheets, strict=True):
             sheet = FakeSheet(book, ws.title)
+            sheet.visible = ws.sheet_state == "visible"
+            written = {
+                (c.row, c.column): str(c.value)
+                for row in wf.iter_rows()
+                for c in row
+                if getattr(c, "data_type", None) == "f"  # a text "=…" is not a formula
+            }
             for row in ws.iter_rows():
                 for c in row:
-                    cell = _Cell(value=c.value, number_format=c.number_format)
-                    if c.fill and c.fill.fill_type == "solid" and c.fill.fgColor.type == "rgb":
-                        rgb = c.fill.fgColor.rgb[-6:]
-                        cell.color = tuple(int(rgb[i : i + 2], 16) for i in (0, 2, 4))
-                    if c.comment:
-                        cell.note = c.comment.text
+                    if not hasattr(c, "column"):  # an empty cell of a read-only sheet
+                        continue
+                    cell = _Cell(value=c.value, formula=written.get((c.row, c.column)))
+                    if styles:
+                        cell.number_format = c.number_format
+                        if c.fill and c.fill.fill_type == "solid" and c.fill.fgColor.type == "rgb":
+                            rgb = c.fill.fgColor.rgb[-6:]
+                            cell.color = tuple(int(rgb[i : i + 2], 16) for i in (0, 2, 4))
+                        if c.comment:
+                            cell.note = c.comment.text
                     if cell != _Cell():
                         sheet.cells[(c.row, c.column)] = cell
+            if styles:
+                for rng in ws.conditional_formatting:
+                    for rule in rng.rules:
+                        for formula in rule.formula or []:
+                            sqref = str(rng.sqref).replace(" ", ",")
+                            sheet.rules.append(Rule(sqref, "=" + formula, ("", ""), None))
             book.sheets._sheets.append(sheet)
+        values.close()
+        formulas.close()
+        book.active_sheet = book.sheets._sheets[0] if book.sheets._sheets else None
+        book.active_cell = (book.active_sheet.name if book.active_sheet else "", "A1")
         book.calls = Calls()
         book.app.calls = book.calls
         return book
 
     def value(self, sheet: str, address: str):
-        from openpyxl.utils.cell import coordinate_to_tuple
-
         cell = self.sheets[sheet].cells.get(coordinate_to_tuple(address))
         return cell.value if cell else None
 
     def cell(self, sheet: str, address: str) -> _Cell:
-        from openpyxl.utils.cell import coordinate_to_tuple
-
         return self.sheets[sheet].cells.get(coordinate_to_tuple(address)) or _Cell()
+
+
+def rule_cells(rule: Rule) -> set[str]:
+    """The cells a rule applies to, as A1 addresses."""
+    from openpyxl.utils import get_column_letter
+
+    out = set()
+    for first, last in _areas(rule.applies_to):
+        for r in range(first[0], last[0] + 1):
+            for c in range(first[1], last[1] + 1):
+                out.add(f"{get_column_letter(c)}{r}")
+    return out
+
+
+def rule_shows(book: FakeBook, sheet: str, rule: Rule, address: str) -> bool:
+    """Whether ``rule`` colours ``address``: its formula evaluated as Excel does (relative
+    references shifted from the anchor it was written from), for the ``X5="word"`` shape."""
+    match = re.fullmatch(r'=\$?([A-Z]+)\$?(\d+)="((?:[^"]|"")*)"', rule.formula)
+    if match is None or address not in rule_cells(rule):
+        return False
+    ref_col, ref_row, word = match.group(1), int(match.group(2)), match.group(3)
+    anchor = coordinate_to_tuple(rule.anchor[1] or rule.applies_to.split(":")[0].split(",")[0])
+    target = coordinate_to_tuple(address)
+    row = ref_row + target[0] - anchor[0]
+    col = column_index_from_string(ref_col) + target[1] - anchor[1]
+    shown = book.sheets[sheet].cells.get((row, col))
+    return shown is not None and shown.value == word.replace('""', '"')

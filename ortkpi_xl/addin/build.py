@@ -17,7 +17,11 @@ What goes in, and where it comes from:
 The VBA project is written by pyOpenVBA (MIT, pure Python) into the Excel-authored empty add-in
 it ships; ``_VBA_PROJECT`` is then set to the 7 bytes MS-OVBA requires of a writer that is not
 Office (version 0xFFFF, no performance cache: Office compiles from source), the shape of the
-add-ins xlwings ships. The package is rewritten with fixed timestamps and order.
+add-ins xlwings ships. Two details are brought to Office's own form, as in the add-in xlwings
+ships (tests/addin/test_addin_office_form.py compares them): the ``dir`` stream ends with its
+terminator record (pyOpenVBA adds four zero bytes after it), and the class module carries the
+attribute lines the VBE writes in a module stream (``VB_Base`` … ``VB_Customizable``). The
+package is rewritten with fixed timestamps and order.
 """
 
 from __future__ import annotations
@@ -41,6 +45,24 @@ CONFIG_SHEET = f"{PROJECT_NAME}.conf"
 CONFIG = (("UDF Modules", UDF_MODULE),)  # read by xlwings' ImportPythonUDFsToAddin
 CATEGORY_LIMIT = 255
 VBA_PROJECT_SOURCE_ONLY = bytes.fromhex("cc61ffff000100")  # MS-OVBA 2.3.4.1 / 3.1.1
+DIR_TERMINATOR = bytes.fromhex("100000000000")  # MS-OVBA 2.3.4.2: 0x0010, Reserved u32 0
+CLASS_BASE = "0{FCFB3D2A-A0FA-1068-A738-08002B3371B5}"  # VB_Base of a plain class module
+# The attribute lines of a class module stream, in the order the VBE writes them.
+CLASS_ATTRIBUTES = (
+    "VB_Name",
+    "VB_Base",
+    "VB_GlobalNameSpace",
+    "VB_Creatable",
+    "VB_PredeclaredId",
+    "VB_Exposed",
+    "VB_TemplateDerived",
+    "VB_Customizable",
+)
+CLASS_DEFAULTS = {
+    "VB_Base": f'"{CLASS_BASE}"',
+    "VB_TemplateDerived": "False",
+    "VB_Customizable": "False",
+}
 CUSTOM_UI_PART = "customUI/customUI.xml"
 CUSTOM_UI_REL = "http://schemas.microsoft.com/office/2006/relationships/ui/extensibility"
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -97,6 +119,40 @@ def xlwings_module_source() -> str:
             "xlwings n'est pas prise en charge par ortkpi-xl."
         )
     return crlf(text.replace(original, _XLWINGS_PROJECT_LINE.format(PROJECT_NAME)))
+
+
+def class_stream_source(exported: str) -> str:
+    """A class module as the VBE stores it in its stream, from its ``.cls`` export form.
+
+    The export has a ``VERSION 1.0 CLASS`` / ``BEGIN`` … ``END`` block and fewer attributes; the
+    stream has no such block and the attribute lines ``VB_Name``, ``VB_Base``,
+    ``VB_GlobalNameSpace``, ``VB_Creatable``, ``VB_PredeclaredId``, ``VB_Exposed``,
+    ``VB_TemplateDerived``, ``VB_Customizable`` in that order, then any other (``VB_Description``).
+    """
+    lines = exported.replace("\r\n", "\n").split("\n")
+    if lines and lines[0].startswith("VERSION ") and "END" in lines:
+        lines = lines[lines.index("END") + 1 :]
+    attributes: dict[str, str] = {}
+    others: list[str] = []
+    body_start = 0
+    for i, line in enumerate(lines):
+        if not line.startswith("Attribute VB_"):
+            body_start = i
+            break
+        key, _, value = line[len("Attribute ") :].partition(" = ")
+        if key in CLASS_ATTRIBUTES:
+            attributes[key] = value
+        else:
+            others.append(line)
+    else:
+        body_start = len(lines)
+    if "VB_Name" not in attributes:
+        raise AddinError("Module de classe sans « Attribute VB_Name » : fichier .cls abîmé.")
+    header = [
+        f"Attribute {key} = {attributes.get(key, CLASS_DEFAULTS.get(key, 'False'))}"
+        for key in CLASS_ATTRIBUTES
+    ]
+    return crlf("\n".join(header + others + lines[body_start:]))
 
 
 def _vba_string(text: str) -> str:
@@ -181,8 +237,8 @@ def addin_sources() -> AddinSources:
         VbaModule(
             "Dictionary",
             "class",
-            crlf(dictionary.read_text(encoding="cp1252")),
-            f"xlwings {xlwings.__version__}: addin/Dictionary.cls",
+            class_stream_source(dictionary.read_text(encoding="cp1252")),
+            f"xlwings {xlwings.__version__}: addin/Dictionary.cls, in module stream form",
         ),
         VbaModule(
             "ORT", "standard", crlf(_package_text("vba/ORT.bas")), "ortkpi_xl/addin/vba/ORT.bas"
@@ -232,11 +288,19 @@ def _vba_project(sources: AddinSources) -> bytes:
 
 def _source_only(vba_project_bin: bytes) -> bytes:
     """Set ``_VBA_PROJECT`` to version 0xFFFF without cache, as MS-OVBA asks of non-Office
-    writers: Office then ignores every cached p-code and compiles the modules' source."""
+    writers: Office then ignores every cached p-code and compiles the modules' source. The
+    ``dir`` stream ends where Office ends it: at its terminator record."""
     from pyopenvba.cfb import CFB
+    from pyopenvba.vba import compress, decompress
 
     cfb = CFB.from_bytes(vba_project_bin)
     cfb.write_stream_in_storage("VBA", "_VBA_PROJECT", VBA_PROJECT_SOURCE_ONLY)
+    directory = decompress(cfb.get_stream_in_storage("VBA", "dir"), stream_name="VBA/dir")
+    if directory.endswith(DIR_TERMINATOR + b"\x00\x00\x00\x00"):
+        directory = directory[:-4]
+    if not directory.endswith(DIR_TERMINATOR):
+        raise AddinError("Le flux « dir » du projet VBA ne finit pas par son terminateur.")
+    cfb.write_stream_in_storage("VBA", "dir", compress(directory))
     return cfb.to_bytes()
 
 

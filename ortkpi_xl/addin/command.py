@@ -59,6 +59,8 @@ def _run(args: argparse.Namespace) -> int:
         for note in report.notes:
             print(note)
         print("Fermez puis rouvrez Excel : l'onglet « Indicateurs ORT » apparaît dans le ruban.")
+        print("Pour vérifier le complément dans Excel, avec ce Python-là (docs/installation.md) :")
+        print(f"  {report.check}")
     return EXIT_OK
 
 

@@ -13,6 +13,12 @@ It also records the Python that runs this command as the interpreter of the add-
 ``ortkpi``), the way ``xlwings config create`` does for xlwings' own add-in. That Python has
 ortkpi-xl and the very xlwings whose VBA the add-in carries, so versions match by construction.
 
+On Windows that Python must be a 64-bit (x86-64) one, whatever Excel's bitness: only xlwings'
+``win_amd64`` wheel carries the two DLLs the VBA loads into Excel (``xlwings64-…dll`` for 64-bit
+Excel, ``xlwings32-…dll`` for 32-bit Excel), beside ``python.exe`` or one folder up (a virtual
+environment); 32-bit and ARM64 Python get a wheel without them, and every ``ORT_*`` call and
+button would fail in Excel. So the install checks them before writing anything.
+
 Paths come from arguments (platform, home, environment) so that tests can check the Windows and
 macOS layouts on Linux. Only a machine with Excel shows that Excel loads the file.
 """
@@ -21,7 +27,9 @@ from __future__ import annotations
 
 import locale
 import os
+import shlex
 import sys
+import sysconfig
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +56,7 @@ class InstallReport:
     addin: Path
     config: Path
     interpreter: str
+    check: str = ""  # the Excel check, with this very Python
     applescript: Path | None = None
     notes: list[str] = field(default_factory=list)
 
@@ -97,6 +106,45 @@ def user_config_file(
     return home.joinpath(*MAC_CONFIG) / f"{PROJECT_NAME}.conf"
 
 
+def dll_names(version: str) -> tuple[str, str]:
+    """The DLLs xlwings' VBA loads into Excel: 64-bit Excel, then 32-bit Excel."""
+    return (f"xlwings64-{version}.dll", f"xlwings32-{version}.dll")
+
+
+def check_windows_python(interpreter: str, python_platform: str, version: str) -> None:
+    """Refuse a Python whose xlwings cannot serve Excel: not x86-64, or without the DLLs
+    where the VBA looks for them (the interpreter's folder, or the one above)."""
+    if python_platform != "win-amd64":
+        kind = {"win32": "32 bits", "win-arm64": "ARM64"}.get(python_platform, python_platform)
+        raise AddinError(
+            f"Ce Python ({interpreter}) est un Python Windows {kind} : xlwings n'y installe pas "
+            "les DLL qu'Excel charge, et les boutons comme les fonctions ORT_* échoueraient. "
+            "Installez Python 3.11, 3.12 ou 3.13 « Windows installer (64-bit) » de python.org "
+            "(même si Excel est en 32 bits), puis refaites l'installation avec lui "
+            "(docs/installation.md)."
+        )
+    folder = Path(interpreter).parent
+    missing = [
+        name
+        for name in dll_names(version)
+        if not (folder / name).is_file() and not (folder.parent / name).is_file()
+    ]
+    if missing:
+        raise AddinError(
+            f"{' et '.join(missing)} introuvable(s) dans {folder} et {folder.parent} : xlwings "
+            f"{version} n'est pas installé dans ce Python, ou pas en entier. Lancez "
+            f'« "{interpreter}" -m pip install --force-reinstall xlwings=={version} », puis '
+            "relancez « ortkpi-xl complement --installer »."
+        )
+
+
+def check_command(interpreter: str, platform: str = sys.platform) -> str:
+    """The command that checks the add-in in Excel, with the very Python the add-in uses."""
+    if _kind(platform) == "windows":
+        return f'"{interpreter}" -m ortkpi_xl.addin.excel_check "chemin\\du\\classeur.xlsx"'
+    return f"{shlex.quote(interpreter)} -m ortkpi_xl.addin.excel_check chemin/du/classeur.xlsx"
+
+
 def _config_encoding(kind: str) -> str:
     """VBA's ``Input #`` reads the ANSI code page on Windows (cp1252 for French Windows)."""
     if kind == "windows":
@@ -140,13 +188,22 @@ def install_addin(
     home: Path | None = None,
     environ: Mapping[str, str] | None = None,
     interpreter: str | None = None,
+    python_platform: str | None = None,
 ) -> InstallReport:
-    """Copy the add-in into Excel's start-up folder and point it at this Python."""
+    """Copy the add-in into Excel's start-up folder and point it at this Python.
+
+    Everything that can refuse (no Excel here, a Python whose xlwings cannot serve Excel) does
+    so before anything is written.
+    """
     import xlwings
 
     folder = startup_folder(platform, home, environ)  # raises on Linux, before writing
     kind = _kind(platform)
     interpreter = interpreter or sys.executable
+    if kind == "windows":
+        check_windows_python(
+            interpreter, python_platform or sysconfig.get_platform(), xlwings.__version__
+        )
     target = folder / ADDIN_NAME
     _copy(data, target)
     config = user_config_file(platform, home, environ)
@@ -163,7 +220,12 @@ def install_addin(
         raise AddinError(
             f"Impossible d'écrire le réglage {config} : {exc.strerror or exc}."
         ) from exc
-    report = InstallReport(addin=target, config=config, interpreter=interpreter)
+    report = InstallReport(
+        addin=target,
+        config=config,
+        interpreter=interpreter,
+        check=check_command(interpreter, platform),
+    )
     if kind == "macos":
         script = Path(xlwings.__file__).parent / f"xlwings-{xlwings.__version__}.applescript"
         scripts = (Path.home() if home is None else home).joinpath(*MAC_SCRIPTS)

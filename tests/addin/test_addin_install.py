@@ -19,26 +19,83 @@ from ortkpi_xl.cli import main
 DATA = b"PK\x03\x04 not really an add-in"
 
 
+def windows_python(root: Path, *, venv: bool = False, dlls: bool = True) -> str:
+    """A Python folder as xlwings' win_amd64 wheel leaves it: the DLLs in sys.prefix, which is
+    the folder of python.exe, or the one above for a virtual environment (Scripts\\)."""
+    exe = root / ("Scripts" if venv else "") / "python.exe"
+    exe.parent.mkdir(parents=True, exist_ok=True)
+    exe.write_bytes(b"MZ")
+    if dlls:
+        for name in install.dll_names(xlwings.__version__):
+            (root / name).write_bytes(b"MZ")
+    return str(exe)
+
+
 def test_windows_goes_to_xlstart_and_records_this_python(tmp_path: Path) -> None:
     env = {"APPDATA": str(tmp_path / "Roaming"), "USERPROFILE": str(tmp_path / "profile")}
     config = tmp_path / "profile" / ".ortkpi" / "ortkpi.conf"
     config.parent.mkdir(parents=True)
     config.write_bytes(b'"SHOW CONSOLE","True"\r\n"INTERPRETER_WIN","C:\\old\\python.exe"\r\n')
+    python = windows_python(tmp_path / "Python312")
     report = install.install_addin(
         DATA,
         platform="win32",
         environ=env,
         home=tmp_path / "h",
-        interpreter="C:\\Python312\\python.exe",
+        interpreter=python,
+        python_platform="win-amd64",
     )
     assert report.addin == tmp_path / "Roaming" / "Microsoft" / "Excel" / "XLSTART" / "ortkpi.xlam"
     assert report.addin.read_bytes() == DATA
     assert report.config == config
     assert config.read_bytes() == (
-        b'"SHOW CONSOLE","True"\r\n"INTERPRETER_WIN","C:\\Python312\\python.exe"\r\n'
+        b'"SHOW CONSOLE","True"\r\n"INTERPRETER_WIN","' + python.encode() + b'"\r\n'
     )
     assert report.applescript is None
+    assert report.check == f'"{python}" -m ortkpi_xl.addin.excel_check "chemin\\du\\classeur.xlsx"'
     assert not list(tmp_path.glob("**/.ortkpi.xlam.tmp"))
+
+
+def test_a_virtual_environment_finds_the_dlls_one_folder_up(tmp_path: Path) -> None:
+    env = {"APPDATA": str(tmp_path / "Roaming"), "USERPROFILE": str(tmp_path / "profile")}
+    python = windows_python(tmp_path / "ortkpi", venv=True)
+    report = install.install_addin(
+        DATA, platform="win32", environ=env, interpreter=python, python_platform="win-amd64"
+    )
+    assert report.addin.read_bytes() == DATA
+
+
+@pytest.mark.parametrize(("machine", "said"), [("win32", "32 bits"), ("win-arm64", "ARM64")])
+def test_a_32_bit_or_arm64_python_is_refused_before_writing(tmp_path, machine, said) -> None:
+    env = {"APPDATA": str(tmp_path / "Roaming"), "USERPROFILE": str(tmp_path / "profile")}
+    python = windows_python(tmp_path / "Python312", dlls=False)
+    with pytest.raises(AddinError) as error:
+        install.install_addin(
+            DATA, platform="win32", environ=env, interpreter=python, python_platform=machine
+        )
+    assert said in str(error.value) and "64-bit" in str(error.value)
+    assert not (tmp_path / "Roaming").exists() and not (tmp_path / "profile").exists()
+
+
+def test_a_python_without_the_xlwings_dlls_is_refused_before_writing(tmp_path: Path) -> None:
+    env = {"APPDATA": str(tmp_path / "Roaming"), "USERPROFILE": str(tmp_path / "profile")}
+    python = windows_python(tmp_path / "Python312", dlls=False)
+    with pytest.raises(AddinError) as error:
+        install.install_addin(
+            DATA, platform="win32", environ=env, interpreter=python, python_platform="win-amd64"
+        )
+    message = str(error.value)
+    assert f"xlwings64-{xlwings.__version__}.dll" in message
+    assert f'"{python}" -m pip install --force-reinstall xlwings=={xlwings.__version__}' in message
+    assert not (tmp_path / "Roaming").exists()
+
+
+def test_the_check_command_names_this_python_on_macos() -> None:
+    command = install.check_command("/Users/marie dupont/ortkpi/bin/python", "darwin")
+    assert command == (
+        "'/Users/marie dupont/ortkpi/bin/python' -m ortkpi_xl.addin.excel_check "
+        "chemin/du/classeur.xlsx"
+    )
 
 
 def test_windows_without_appdata_says_what_to_do(tmp_path: Path) -> None:

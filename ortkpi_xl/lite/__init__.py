@@ -1,0 +1,1 @@
+"""xlwings Lite: the workbook that carries ortkpi-xl (``ortkpi-xl lite``)."""
