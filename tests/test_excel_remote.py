@@ -38,6 +38,7 @@ from fake_xlwings import REFUSED
 from ortkpi_xl import buttons, excel
 from ortkpi_xl.cli import main
 from ortkpi_xl.excelplan import column_letters
+from ortkpi_xl.official import OFFICIAL_SHEET
 from ortkpi_xl.workbook.marks import fill_xml_from_rgb
 from workbooks import seed_like
 
@@ -209,7 +210,7 @@ def test_importer_fills_inserjeunes_figures():
         book, answer, actions = click(payload, buttons.inserjeunes, [str(real)])
         assert answer.startswith("InserJeunes :"), answer
         after = apply_actions(payload, actions)
-        assert "0751488K" in cell(after, SITE, "A3")
+        assert cell(after, OFFICIAL_SHEET, "B6") == "0751488K"  # the official figures' sheet
         counts[rows] = len(actions)
     assert counts[0] == counts[1000], counts
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import os
+import re
 import sys
 import zipfile
 from pathlib import Path
@@ -94,7 +95,7 @@ def test_the_workbook_carries_xlwings_lite(lite_book, generated):
     settings = read_settings(extension)
     assert settings["main.py"] == code and settings["requirements.txt"] == needs
     compile(settings["main.py"], "main.py", "exec")
-    assert len(code.encode("utf-8")) < 400_000  # stated in docs/lite.md: about 205 KB
+    assert len(code.encode("utf-8")) < 400_000  # the size is stated in docs/lite.md
 
 
 def test_every_other_part_is_copied_byte_for_byte(lite_book):
@@ -421,5 +422,6 @@ def test_the_staff_guide_says_what_is_not_checked_yet():
         "web",
     ):
         assert needle in text, needle
-    assert "environ 205 Ko" in text  # the size the guide states, and what is generated:
-    assert abs(len(main_py(build_bundle()).encode("utf-8")) / 1000 - 205) < 30
+    stated = int(re.search(r"environ (\d+) Ko", text).group(1))  # the size the guide states
+    generated = len(main_py(build_bundle()).encode("utf-8")) / 1000
+    assert abs(generated - stated) < 0.15 * stated, (generated, stated)

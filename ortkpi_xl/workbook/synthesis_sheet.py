@@ -23,8 +23,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from openpyxl.utils import get_column_letter
-
 from ..config import Config
 from ..engine import Outcome, Result
 from ..formatting import format_mark, format_number
@@ -40,6 +38,7 @@ from ..official import (
 from ..readiness import Readiness, SiteState, SiteStatus, join_names
 from ..synthesis import NETWORK_NAME, Method, Pooled, Programme, Summary, Synthesis
 from .changes import CellStyle, ChartSpec, OwnedSheet, PrintSetup
+from .layout import column_letter
 
 SYNTHESIS_SHEET = "Synthèse"
 
@@ -291,7 +290,7 @@ def synthesis_sheet(
         print_setup=PrintSetup(
             landscape=True,
             fit_width=1,
-            area=f"A1:{get_column_letter(width)}{visible}",
+            area=f"A1:{column_letter(width)}{visible}",
             row_breaks=tuple(b.breaks),
             footer="Synthèse des indicateurs — réseau ORT",
         ),
@@ -533,7 +532,7 @@ def _network_charts(b: _Builder, rows: list[tuple[str, Summary]], session: str) 
         b.charts.append(
             ChartSpec(
                 title=_titled(name, session),
-                anchor=f"{get_column_letter(anchor_col)}{top}",
+                anchor=f"{column_letter(anchor_col)}{top}",
                 categories=(column, 2, last),
                 series=tuple((column + 1 + i, 1, last) for i in range(len(keys))),
                 y_title="",
@@ -616,7 +615,7 @@ def _trend_charts(b: _Builder, sites: list[OfficialSite]) -> None:
         b.charts.append(
             ChartSpec(
                 title=f"{site.site} — InserJeunes, évolution par millésime",
-                anchor=f"{get_column_letter(anchor_col)}{top}",
+                anchor=f"{column_letter(anchor_col)}{top}",
                 categories=(column, 2, last),
                 series=tuple((column + 1 + i, 1, last) for i in range(len(TREND_KEYS))),
                 percent=True,
@@ -748,7 +747,7 @@ def _site_block(b: _Builder, site: Summary) -> None:
         b.charts.append(
             ChartSpec(
                 title=_titled(f"{site.name} — {name}", session),
-                anchor=f"{get_column_letter(anchor_col)}{top}",
+                anchor=f"{column_letter(anchor_col)}{top}",
                 categories=(column, 2, last),
                 series=tuple((column + 1 + i, 1, last) for i in range(len(keys))),
                 percent=not marks,
