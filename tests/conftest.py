@@ -1,53 +1,67 @@
-"""Shared fixtures: paths to the shared reference material, LibreOffice detection."""
+"""Shared fixtures: the project's test data, LibreOffice and Chromium detection."""
 
 from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+from functools import cache
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
-if not SHARED.is_dir():  # CI clones the repo next to a copy of shared/
-    SHARED = Path(os.environ.get("ORTKPI_SHARED", ROOT.parent / "shared"))
+DATA = ROOT / "tests" / "data"
+LO_CHECK = ROOT / "tools" / "lo-check"
+ON_CI = os.environ.get("CI") == "true"
 
-settings.register_profile("ci", max_examples=300, deadline=None)
+# CI runs the same examples every time (a failure there is reproducible from its log); locally
+# Hypothesis explores new ones at each run.
+settings.register_profile("ci", max_examples=300, deadline=None, derandomize=True)
 settings.register_profile("dev", max_examples=100, deadline=None)
-settings.load_profile("ci" if os.environ.get("CI") == "true" else "dev")
+settings.load_profile("ci" if ON_CI else "dev")
 
 
-def shared_path(*parts: str) -> Path:
-    path = SHARED.joinpath(*parts)
+def data_path(*parts: str) -> Path:
+    """A file of ``tests/data`` (real files and reference figures, with their provenance)."""
+    path = DATA.joinpath(*parts)
     if not path.exists():
-        pytest.fail(f"shared material missing: {path}")
+        pytest.fail(f"test data missing from the repository: {path}")
     return path
 
 
 @pytest.fixture(scope="session")
 def reference_csv() -> Path:
-    return shared_path("reference", "ecole-de-travail.csv")
+    return data_path("reference", "ecole-de-travail.csv")
 
 
-def lo_check_path() -> Path | None:
-    """The lo-check tool when LibreOffice can run it; None otherwise."""
-    tool = SHARED / "tools" / "lo-check"
-    if tool.exists() and (shutil.which("soffice") or shutil.which("libreoffice")):
-        return tool
-    return None
+@cache
+def libreoffice_missing() -> str | None:
+    """Why ``tools/lo-check`` cannot run here (None when it can): soffice or uno missing."""
+    soffice = (
+        os.environ.get("LO_CHECK_SOFFICE") or shutil.which("soffice") or shutil.which("libreoffice")
+    )
+    if not soffice:
+        return "LibreOffice absent (soffice not found; Debian: libreoffice-calc-nogui)"
+    candidates = [os.environ.get("LO_CHECK_PYTHON"), "/usr/bin/python3", shutil.which("python3")]
+    for python in filter(None, candidates):
+        if os.path.exists(python):
+            probe = subprocess.run([python, "-c", "import uno"], capture_output=True)
+            if probe.returncode == 0:
+                return None
+    return "LibreOffice's Python bridge absent (no python3 can import uno; Debian: python3-uno)"
 
 
 @pytest.fixture(scope="session")
 def lo_check() -> Path:
     """lo-check; skipped locally without LibreOffice, a failure on CI (CI=true)."""
-    tool = lo_check_path()
-    if tool is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("LibreOffice (lo-check) is required on CI but was not found")
-        pytest.skip("LibreOffice absent: lo-check cannot run here")
-    return tool
+    reason = libreoffice_missing()
+    if reason is not None:
+        if ON_CI:
+            pytest.fail(f"{reason}: LibreOffice is required on CI")
+        pytest.skip(reason)
+    return LO_CHECK
 
 
 @pytest.fixture(scope="session")
@@ -55,7 +69,7 @@ def chromium() -> Path:
     """Headless Chromium; skipped locally when absent, a failure on CI (CI=true)."""
     found = shutil.which("chromium") or shutil.which("chromium-browser")
     if found is None:
-        if os.environ.get("CI") == "true":
+        if ON_CI:
             pytest.fail("Chromium is required on CI but was not found (apt-get install chromium)")
         pytest.skip("Chromium absent: the publication cannot be rendered here")
     return Path(found)

@@ -173,11 +173,11 @@ def test_texts_that_excel_would_parse_are_protected(tmp_path):
 
 
 def test_inserjeunes_button_fills_the_site_block(tmp_path):
-    from conftest import shared_path
+    from conftest import data_path
 
     root = Path(__file__).resolve().parent.parent
     book = FakeBook.from_xlsx(root / "workbook_template.xlsx")
-    real = shared_path("data", "inserjeunes", "fr-en-inserjeunes-cfa.csv")
+    real = data_path("inserjeunes", "fr-en-inserjeunes-cfa.csv")
     message = buttons.inserjeunes(book, [str(real)])
     assert message and message.startswith("InserJeunes")
     assert "0751488K" in book.value("Ecole de Travail", "A3")

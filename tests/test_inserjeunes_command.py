@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import shared_path
+from conftest import data_path
 from inserjeunes_files import formation_depp_file
 from openpyxl import load_workbook
 
@@ -31,7 +31,7 @@ def workbook(tmp_path) -> Path:
 
 
 def test_real_establishment_file_lands_in_the_site_block(workbook, tmp_path, capsys):
-    real = shared_path("data", "inserjeunes", "fr-en-inserjeunes-cfa.csv")
+    real = data_path("inserjeunes", "fr-en-inserjeunes-cfa.csv")
     out = tmp_path / "out.xlsx"
     assert main(["inserjeunes", str(workbook), str(real), "-o", str(out)]) == 0
     report = capsys.readouterr().out

@@ -9,7 +9,7 @@ import re
 import time
 
 import pytest
-from conftest import shared_path
+from conftest import data_path
 from inserjeunes_files import (
     ESTABLISHMENT_HEADER,
     ESTABLISHMENT_ROWS,
@@ -39,7 +39,7 @@ DECIMAL = re.compile(r"^-?\d+\.\d+$")
 
 @pytest.fixture(scope="module")
 def real_file():
-    return shared_path("data", "inserjeunes", "fr-en-inserjeunes-cfa.csv")
+    return data_path("inserjeunes", "fr-en-inserjeunes-cfa.csv")
 
 
 @pytest.fixture(scope="module")
