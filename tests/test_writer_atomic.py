@@ -42,7 +42,7 @@ def test_in_place_keeps_a_backup_and_replaces_atomically(corpus, tmp_path):
     original = path.read_bytes()
     path.chmod(0o640)
     report = write_changes(path, path, computed_changes(), default_config())
-    assert report.written and report.backup == tmp_path / "rich.xlsm.bak"
+    assert report.written and report.backup == tmp_path / "rich.sauvegarde.xlsm"
     assert report.backup.read_bytes() == original
     assert path.read_bytes() != original
     assert stat.S_IMODE(path.stat().st_mode) == 0o640
@@ -68,7 +68,7 @@ def test_held_by_excel_nothing_is_written(corpus, tmp_path):
     with pytest.raises(WorkbookError, match="ouvert dans Excel par Marie Curie"):
         write_changes(path, path, computed_changes(), default_config())
     assert path.read_bytes() == original
-    assert not (tmp_path / "indicateurs.xlsx.bak").exists() and leftovers(tmp_path) == []
+    assert not (tmp_path / "indicateurs.sauvegarde.xlsx").exists() and leftovers(tmp_path) == []
 
 
 def test_excel_lock_at_the_last_moment(corpus, tmp_path, monkeypatch):
@@ -101,7 +101,7 @@ def test_a_failed_verification_writes_nothing(corpus, tmp_path, monkeypatch):
     with pytest.raises(WorkbookError, match="Vérification après écriture.*A1"):
         write_changes(path, path, computed_changes(), default_config())
     assert path.read_bytes() == original and leftovers(tmp_path) == []
-    assert not (tmp_path / "indicateurs.xlsx.bak").exists()
+    assert not (tmp_path / "indicateurs.sauvegarde.xlsx").exists()
 
 
 def test_output_elsewhere_leaves_the_source_alone(corpus, tmp_path):
@@ -165,7 +165,7 @@ def test_kill_9_at_any_moment_leaves_the_original_intact(tmp_path):
         child.wait(timeout=60)
         data = target.read_bytes()
         assert data in (original, expected), f"seed {seed}, delay {delay:.3f}s: mixed file"
-        backup = folder / "indicateurs.xlsx.bak"
+        backup = folder / "indicateurs.sauvegarde.xlsx"
         if backup.exists():
             assert backup.read_bytes() == original, f"seed {seed}: partial backup"
         check_workbook_file(target)
@@ -192,4 +192,4 @@ def test_backup_suffix_comes_from_the_configuration(corpus, tmp_path):
     path = copy(corpus["plain"], tmp_path)
     config = config_from_mapping({"suffixe_sauvegarde": ".avant-ortkpi"})
     report = write_changes(path, path, computed_changes(), config)
-    assert report.backup == tmp_path / "indicateurs.xlsx.avant-ortkpi"
+    assert report.backup == tmp_path / "indicateurs.avant-ortkpi.xlsx"

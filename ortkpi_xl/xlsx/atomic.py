@@ -3,7 +3,8 @@
 The new file is written beside the target (same folder, so same file system), flushed to disk,
 checked, and only then moved over the target with ``os.replace``, which is atomic: a reader, a
 crash or ``kill -9`` sees the old file or the new one, never a mix. The previous version is kept
-as ``<name><suffix>`` (``.bak`` by default), itself written the same way. On Windows a file
+as ``<stem><suffix><extension>`` (``indicateurs.sauvegarde.xlsx``: it still opens in Excel on a
+double-click), itself written the same way. On Windows a file
 opened by Excel refuses the move (``PermissionError``): the target is then left untouched.
 """
 
@@ -61,6 +62,11 @@ def remove_stale_temporaries(target: Path) -> list[Path]:
     return removed
 
 
+def backup_path(target: Path, suffix: str) -> Path:
+    """Where the previous version of ``target`` is kept: the suffix goes before the extension."""
+    return target.with_name(f"{target.stem}{suffix}{target.suffix}")
+
+
 def _locked_message(target: Path) -> str:
     return (
         f"Le classeur « {target.name} » n'a pas pu être remplacé : il est sans doute ouvert dans "
@@ -97,7 +103,7 @@ def replace_atomically(
         os.chmod(tmp, mode)
         backup = None
         if backup_suffix and target.exists():
-            backup = target.with_name(target.name + backup_suffix)
+            backup = backup_path(target, backup_suffix)
             backup_tmp = _temp_beside(target, ".bak.tmp")
             shutil.copyfile(target, backup_tmp)
             shutil.copymode(target, backup_tmp)
