@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import sysconfig
 import zipfile
 from pathlib import Path
 
@@ -24,8 +25,9 @@ def test_help_is_french(capsys):
 
 
 def test_version(capsys):
-    with pytest.raises(SystemExit):
+    with pytest.raises(SystemExit) as exit_:
         main(["--version"])
+    assert exit_.value.code == 0
     assert capsys.readouterr().out.strip() == f"ortkpi-xl {__version__}"
 
 
@@ -62,11 +64,14 @@ def test_python_dash_m_runs():
 
 
 def test_wheel_carries_defaults_and_entry_point(tmp_path):
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)],
-        check=True,
+    """Built offline with the setuptools of the test extra: no package index is needed."""
+    build = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index"]
+        + ["-q", "-w", str(tmp_path), str(ROOT)],
         capture_output=True,
+        text=True,
     )
+    assert build.returncode == 0, build.stdout + build.stderr
     [wheel] = tmp_path.glob("ortkpi_xl-*.whl")
     with zipfile.ZipFile(wheel) as zf:
         names = zf.namelist()
@@ -79,15 +84,11 @@ def test_wheel_carries_defaults_and_entry_point(tmp_path):
 
 
 def test_readme_main_command_on_the_bundled_template(tmp_path):
-    """The installed console script runs the README's main job (CI installs the package)."""
-    import os
-    import shutil
-
-    exe = shutil.which("ortkpi-xl")
-    if exe is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("ortkpi-xl is not on PATH after `pip install`")
-        pytest.skip("ortkpi-xl not installed here")
+    """The console script pip installed beside this Python runs the README's main job."""
+    scripts = Path(sysconfig.get_path("scripts"))
+    found = [p for p in (scripts / "ortkpi-xl", scripts / "ortkpi-xl.exe") if p.exists()]
+    assert found, f"pip installed no ortkpi-xl script in {scripts}"
+    exe = str(found[0])
     out = tmp_path / "indicateurs.xlsx"
     run = subprocess.run(
         [exe, "recalculer", str(ROOT / "workbook_template.xlsx"), "-o", str(out)],
@@ -111,3 +112,39 @@ def test_sub_command_help_says_usage_once(capsys):
         main(["recalculer", "--help"])
     out = capsys.readouterr().out
     assert out.count("usage") == 1 and "CLASSEUR" in out
+
+
+def test_recalculer_takes_the_settings_beside_the_workbook(tmp_path, capsys):
+    import shutil
+
+    from openpyxl import load_workbook
+
+    book = tmp_path / "indicateurs.xlsx"
+    shutil.copy(ROOT / "workbook_template.xlsx", book)
+    (tmp_path / "config.yaml").write_text("mots:\n  non_calculable: n.c.\n", encoding="utf-8")
+    out = tmp_path / "sortie.xlsx"
+    assert main(["recalculer", str(book), "-o", str(out)]) == 0
+    said = capsys.readouterr().out
+    assert f"Réglages : {(tmp_path / 'config.yaml').resolve()} (à côté du classeur)" in said
+    words = {c.value for ws in load_workbook(out).worksheets for row in ws.iter_rows() for c in row}
+    assert "n.c." in words and "NC" not in words
+
+
+@pytest.mark.parametrize("command", ["indicateurs", "config", "complement", "modele"])
+def test_every_command_accepts_and_checks_config(tmp_path, capsys, command):
+    bad = tmp_path / "reglages.yaml"
+    bad.write_text("seuil_petit_effectif: zéro\n", encoding="utf-8")
+    argv = [command, "--config", str(bad)] + ([str(tmp_path / "m.xlsx")] * (command == "modele"))
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("Erreur : ") and "seuil_petit_effectif" in err
+    assert list(tmp_path.iterdir()) == [bad]  # checked before anything is written
+
+
+def test_indicateurs_say_the_words_of_the_settings(tmp_path, capsys):
+    mine = tmp_path / "reglages.yaml"
+    mine.write_text("seuil_petit_effectif: 15\nmots:\n  petit_effectif: Dispensé\n", "utf-8")
+    assert main(["indicateurs", "--config", str(mine)]) == 0
+    out = capsys.readouterr().out
+    assert "« Dispensé » pour les indicateurs 9 à 11 en dessous de 15 entrants" in out
+    assert f"Réglages : {mine}" in out
