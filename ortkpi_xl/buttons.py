@@ -11,10 +11,9 @@ Called from VBA: ``RunPython "import ortkpi_xl.buttons as b; b.recalculer()"``.
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 
-from .config import Config, default_config, load_config
+from .config import Config, find_config
 from .errors import InputDataError, OrtkpiError
 from .excel import apply_book, read_book
 from .findings import Severity, count_by_severity, ready_for_submission
@@ -34,17 +33,12 @@ def _caller(book):
 
 
 def _config_for(book) -> Config:
-    """ORTKPI_CONFIG, else a config.yaml beside the workbook, else the defaults."""
-    path = os.environ.get("ORTKPI_CONFIG")
-    if path:
-        return load_config(path)
+    """The settings ``find_config`` gives for the workbook (the same lookup as the CLI)."""
     try:
-        beside = Path(str(book.fullname)).parent / "config.yaml"
+        workbook = Path(str(book.fullname))
     except Exception:  # noqa: BLE001 - an unsaved or cloud workbook has no folder
-        beside = None
-    if beside is not None and beside.is_file():
-        return load_config(beside)
-    return default_config()
+        workbook = None
+    return find_config(workbook)
 
 
 def _tell(book, message: str, *, problem: bool = False) -> None:

@@ -89,7 +89,7 @@ def _synthese_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _run_synthese(args: argparse.Namespace) -> int:
-    config = config_of(args)
+    config = config_of(args, args.sortie)
     target = Path(args.sortie)
     if target.suffix.lower() != ".xlsx":
         print(
@@ -103,7 +103,9 @@ def _run_synthese(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_FAILURE
-    paths = workbook_paths(args.classeurs, exclude=[target])
+    paths = workbook_paths(
+        args.classeurs, exclude=[target], backup_suffix=config.suffixe_sauvegarde
+    )
     missing = [p for p in paths if not p.exists()]
     if not paths or len(missing) == len(paths):
         print(
@@ -193,7 +195,7 @@ def _publier_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _run_publier(args: argparse.Namespace) -> int:
-    config = config_of(args)
+    config = config_of(args, args.classeur)
     source = Path(args.classeur)
     book = read_workbook(source, config)
     _, findings = recalculate(book, config)  # the figures as Recalculer computes them now

@@ -31,6 +31,12 @@ def data_path(*parts: str) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def _no_settings_from_the_environment(monkeypatch):
+    """A developer's ORTKPI_CONFIG must not change what the tests see."""
+    monkeypatch.delenv("ORTKPI_CONFIG", raising=False)
+
+
 @pytest.fixture(scope="session")
 def reference_csv() -> Path:
     return data_path("reference", "ecole-de-travail.csv")

@@ -30,7 +30,7 @@ def _run_modele(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_FAILURE
-    write_template(target, config_of(args))
+    write_template(target, config_of(args, target))
     print(f"Modèle écrit : {target}")
     return EXIT_OK
 
@@ -56,7 +56,7 @@ def _recalculer_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _run_recalculer(args: argparse.Namespace) -> int:
-    config = config_of(args)
+    config = config_of(args, args.classeur)
     source = Path(args.classeur)
     target = Path(args.sortie) if args.sortie else source
     book = read_workbook(source, config)
@@ -136,7 +136,7 @@ def format_findings(findings: list[Finding], name: str) -> str:
 
 
 def _run_valider(args: argparse.Namespace) -> int:
-    config = config_of(args)
+    config = config_of(args, args.classeur)
     findings = validate(read_workbook(Path(args.classeur), config), config)
     limit = _RANK[Severity(args.gravite)]
     shown = [f for f in findings if _RANK[f.gravite] <= limit]
