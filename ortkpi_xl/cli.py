@@ -8,7 +8,9 @@ unless ``ORTKPI_DEBUG=1`` is set.
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -69,8 +71,13 @@ def config_of(args: argparse.Namespace, workbook: str | Path | None = None) -> C
 
 
 class _FrenchFormatter(argparse.HelpFormatter):
+    """French typography: « usage : », « options : » (a space before the colon)."""
+
     def add_usage(self, usage, actions, groups, prefix=None):  # argparse API
         super().add_usage(usage, actions, groups, "usage : " if prefix is None else prefix)
+
+    def start_section(self, heading):  # argparse API: it writes heading + ":"
+        super().start_section(f"{heading} " if heading else heading)
 
 
 class _FrenchParser(argparse.ArgumentParser):
@@ -83,6 +90,7 @@ class _FrenchParser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # argparse API
         for english, french in _ARGPARSE_FR:
             message = message.replace(english, french)
+        message = re.sub(r"(?<=\S):(?= )", " :", message)  # French: a space before the colon
         self.print_usage(sys.stderr)
         self.exit(EXIT_FAILURE, f"{self.prog} : erreur : {message}\n")
 
@@ -193,6 +201,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             load_config(args.config)  # an explicit file is checked before anything is read
         return args.run(args)
     except OrtkpiError as exc:
+        if getattr(args, "json", False):  # a program reading stdout gets JSON there too
+            json.dump({"erreur": str(exc)}, sys.stdout, ensure_ascii=False)
+            sys.stdout.write("\n")
         print(f"Erreur : {exc}", file=sys.stderr)
         return EXIT_FAILURE
     except BrokenPipeError:  # output piped into head, less…: not an error

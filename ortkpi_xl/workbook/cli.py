@@ -24,6 +24,13 @@ def _modele_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _run_modele(args: argparse.Namespace) -> int:
     target = Path(args.sortie)
+    if target.exists():
+        print(
+            f"Erreur : « {target} » existe déjà : le modèle ne remplace pas un classeur. "
+            "Choisissez un autre nom, ou supprimez d'abord ce fichier.",
+            file=sys.stderr,
+        )
+        return EXIT_FAILURE
     if target.suffix.lower() != ".xlsx":
         print(
             "Erreur : le modèle s'enregistre au format .xlsx (par exemple modele.xlsx).",
@@ -110,10 +117,13 @@ def _valider_arguments(parser: argparse.ArgumentParser) -> None:
 _RANK = {Severity.ERREUR: 0, Severity.AVERTISSEMENT: 1, Severity.INFO: 2}
 
 
-def format_findings(findings: list[Finding], name: str) -> str:
-    """Human report: grouped by sheet, errors first, with a verdict."""
+def format_findings(findings: list[Finding], name: str, at_least: Severity = Severity.INFO) -> str:
+    """Human report: the findings of ``at_least`` or graver, by sheet, errors first; the bilan
+    counts every finding and says how many were left out."""
+    limit = _RANK[at_least]
+    shown = [f for f in findings if _RANK[f.gravite] <= limit]
     lines = [f"Classeur : {name}"]
-    by_sheet = sorted(findings, key=lambda f: f.feuille)
+    by_sheet = sorted(shown, key=lambda f: f.feuille)
     for sheet, group in groupby(by_sheet, key=lambda f: f.feuille):
         items = sorted(group, key=lambda f: _RANK[f.gravite])
         lines.append("")
@@ -132,19 +142,37 @@ def format_findings(findings: list[Finding], name: str) -> str:
         f"{counts[Severity.AVERTISSEMENT]} avertissement(s), "
         f"{counts[Severity.INFO]} information(s) — {verdict}."
     )
+    hidden = [s for s in Severity if _RANK[s] > limit and counts[s]]
+    if hidden:
+        left_out = " et ".join(f"{counts[s]} {_PLURAL[s]}" for s in hidden)
+        lines.append(
+            f"Affichés ici : {_SHOWN[at_least]} ; non affichés : {left_out} "
+            "(--gravite info pour tout voir)."
+        )
     return "\n".join(lines)
+
+
+_SHOWN = {
+    Severity.ERREUR: "les erreurs seulement",
+    Severity.AVERTISSEMENT: "les erreurs et les avertissements",
+}
+_PLURAL = {
+    Severity.ERREUR: "erreur(s)",
+    Severity.AVERTISSEMENT: "avertissement(s)",
+    Severity.INFO: "information(s)",
+}
 
 
 def _run_valider(args: argparse.Namespace) -> int:
     config = config_of(args, args.classeur)
     findings = validate(read_workbook(Path(args.classeur), config), config)
-    limit = _RANK[Severity(args.gravite)]
-    shown = [f for f in findings if _RANK[f.gravite] <= limit]
+    at_least = Severity(args.gravite)
     if args.json:
+        shown = [f for f in findings if _RANK[f.gravite] <= _RANK[at_least]]
         json.dump([f.as_dict() for f in shown], sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
-        print(format_findings(shown, Path(args.classeur).name))
+        print(format_findings(findings, Path(args.classeur).name, at_least))
     return EXIT_OK if ready_for_submission(findings) else EXIT_FINDINGS
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import warnings
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,7 +69,13 @@ class WorkbookData:
 
 def _rows(ws) -> list[list[object]]:
     ws.reset_dimensions()  # do not trust <dimension>: read every row the file holds
-    return [list(row) for row in ws.iter_rows(values_only=True)]
+    try:
+        return [list(row) for row in ws.iter_rows(values_only=True)]
+    except (SyntaxError, ValueError, KeyError, zipfile.BadZipFile, zlib.error):  # XML ParseError
+        raise WorkbookError(
+            f"La feuille « {ws.title} » ne peut pas être lue : le fichier est abîmé. Ouvrez le "
+            "classeur dans Excel, qui propose de le réparer, enregistrez-le, puis relancez."
+        ) from None
 
 
 def _open(path: Path, *, data_only: bool):

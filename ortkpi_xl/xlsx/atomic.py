@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from ..errors import WorkbookError
+from ..errors import WorkbookError, system_reason
 
 TEMP_PREFIX = ".~ortkpi-"
 
@@ -117,11 +117,22 @@ def replace_atomically(
                     "ailleurs ou en lecture seule) : fermez-la ou supprimez-la, puis relancez. "
                     f"« {target.name} » n'a pas été modifié."
                 ) from None
+            except OSError as exc:  # e.g. a folder of that name
+                raise WorkbookError(
+                    f"La copie de sauvegarde « {backup.name} » n'a pas pu être écrite "
+                    f"({system_reason(exc)}) : renommez ou déplacez ce qui porte ce nom, puis "
+                    f"relancez. « {target.name} » n'a pas été modifié."
+                ) from None
             backup_tmp = None
         try:
             os.replace(tmp, target)
         except PermissionError:
             raise WorkbookError(_locked_message(target)) from None
+        except OSError as exc:
+            raise WorkbookError(
+                f"« {target.name} » n'a pas pu être écrit ({system_reason(exc)}) ; il n'a pas été "
+                "modifié."
+            ) from None
         _fsync_dir(target.parent)
         return backup
     finally:
