@@ -204,10 +204,10 @@ def _parse_yaml(text: str, where: str) -> Any:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         place = f" (ligne {mark.line + 1}, colonne {mark.column + 1})" if mark else ""
-        raise ConfigError(
-            f"{where} : le fichier YAML est mal formé{place}. Vérifiez l'indentation et les "
-            "guillemets."
-        ) from None
+        advice = "Vérifiez l'indentation et les guillemets."
+        if "\\t" in str(getattr(exc, "problem", "")):
+            advice = "Une tabulation y est : indentez avec des espaces."
+        raise ConfigError(f"{where} : le fichier YAML est mal formé{place}. {advice}") from None
 
 
 # Sections whose sub-keys are free (names chosen by the user) rather than a fixed schema.

@@ -74,6 +74,7 @@ def test_empty_file_means_defaults(tmp_path):
         ("sites:\n  Lyon:\n    uai_formateur: [12]\n", ["sites.Lyon.uai_formateur", "textes"]),
         ("- une\n- liste\n", ["clé: valeur"]),
         ("seuil: [\n", ["mal formé", "ligne"]),
+        ("mots:\n\tnon_calculable: x\n", ["mal formé", "tabulation", "espaces"]),
     ],
 )
 def test_each_mistake_gets_a_french_message(tmp_path, text, words):
