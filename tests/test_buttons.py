@@ -166,10 +166,15 @@ def test_workbook_without_site_sheet_gets_a_message():
 def test_texts_that_excel_would_parse_are_protected(tmp_path):
     path = site_workbook(tmp_path / "w.xlsx", 2)
     wb = load_workbook(path)
-    wb["Site"]["K2"] = "=cmd|' /C calc'!A0 en cours"
+    payload = "=cmd|' /C calc'!A0"
+    wb["Site"]["A2"].value = payload  # a programme name typed as text ('=…), not a formula
+    wb["Site"]["A2"].data_type = "s"
     wb.save(path)
     book = FakeBook.from_xlsx(path)
-    buttons.recalculer(book)  # the fake raises if a formula were written
+    buttons.recalculer(book)  # the fake raises (an internal error alert) if a formula is written
+    assert book.app.alerts[-1][1] == "info", book.app.alerts[-1]
+    synthese = book.sheets["Synthèse"].cells.values()
+    assert payload in [c.value for c in synthese]  # the name reached a written cell, as text
 
 
 def test_inserjeunes_button_fills_the_site_block(tmp_path):
