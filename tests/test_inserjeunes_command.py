@@ -83,12 +83,14 @@ def test_a_persons_figure_is_kept_and_reported(workbook, tmp_path, capsys):
     wb.save(workbook)
     assert main(["inserjeunes", str(workbook), str(formation_depp_file(tmp_path))]) == 0
     assert load_workbook(workbook)[SITE][f"{COL['insertion_emploi']}5"].value == 0.65
-    capsys.readouterr()
-    main(["valider", str(workbook), "--json"])
     ws = load_workbook(workbook)["Contrôles"]
     rules = [r[3] for r in ws.iter_rows(min_row=5, values_only=True)]
     assert "inserjeunes_different" in rules
-    json.loads(capsys.readouterr().out)
+    capsys.readouterr()
+    assert main(["valider", str(workbook), "--json"]) == 0  # the kept figure blocks nothing
+    kept = f"{COL['insertion_emploi']}5"
+    findings = json.loads(capsys.readouterr().out)
+    assert not [f for f in findings if (f["feuille"], f["cellule"]) == (SITE, kept)]
 
 
 def test_unreadable_file_writes_nothing(workbook, tmp_path, capsys):
