@@ -23,6 +23,15 @@ settings.register_profile("dev", max_examples=100, deadline=None)
 settings.load_profile("ci" if ON_CI else "dev")
 
 
+def pytest_report_header(config) -> str:
+    """What a CI log needs to replay a run: the Hypothesis profile (derandomised on CI)."""
+    current = settings()
+    return (
+        f"hypothesis profile: {'ci' if ON_CI else 'dev'} (derandomize={current.derandomize}, "
+        f"max_examples={current.max_examples}); other tests use no randomness"
+    )
+
+
 def data_path(*parts: str) -> Path:
     """A file of ``tests/data`` (real files and reference figures, with their provenance)."""
     path = DATA.joinpath(*parts)
