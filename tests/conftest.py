@@ -80,6 +80,18 @@ def lo_check() -> Path:
 
 
 @pytest.fixture(scope="session")
+def pdftotext() -> Path:
+    """poppler's pdftotext, to read what LibreOffice drew; skipped locally, required on CI."""
+    found = shutil.which("pdftotext")
+    if found is None:
+        reason = "poppler-utils absent (pdftotext not found): a rendered PDF cannot be read here"
+        if ON_CI:
+            pytest.fail(f"{reason}; it is required on CI")
+        pytest.skip(reason)
+    return Path(found)
+
+
+@pytest.fixture(scope="session")
 def chromium() -> Path:
     """Headless Chromium; skipped locally when absent, a failure on CI (CI=true)."""
     found = shutil.which("chromium") or shutil.which("chromium-browser")

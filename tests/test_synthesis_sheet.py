@@ -113,7 +113,7 @@ def test_empty_sites_get_a_sentence_not_empty_charts(tmp_path):
 
 
 @pytest.mark.libreoffice
-def test_libreoffice_renders_the_charts_and_sees_no_error(tmp_path, lo_check):
+def test_libreoffice_renders_the_charts_and_sees_no_error(tmp_path, lo_check, pdftotext):
     path = tmp_path / "modele.xlsx"
     assert main(["modele", str(path)]) == 0
     twice = recalc(path, tmp_path / "twice.xlsx")
@@ -123,7 +123,7 @@ def test_libreoffice_renders_the_charts_and_sees_no_error(tmp_path, lo_check):
     )
     assert run.returncode == 0, run.stdout + run.stderr
     assert run.stdout.strip().endswith("0 error cells")
-    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    text = subprocess.run([pdftotext, str(pdf), "-"], capture_output=True, text=True).stdout
     # chart titles are in no cell: finding them in the PDF means LibreOffice drew the charts
     assert "Ecole de Travail — Présentation" in text
     assert "Réseau — taux regroupés par site" in text
