@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import __version__
-from .config import Config, default_config_text, find_config, load_config
+from .config import DEFAULT_ORIGIN, Config, default_config_text, find_config, load_config
 from .errors import OrtkpiError
 from .indicators import INDICATORS
 
@@ -112,7 +112,13 @@ def _run_config(args: argparse.Namespace) -> int:
         )
         return EXIT_OK
     here = find_config(None, args.config)
-    sys.stdout.write(f"# Réglages en vigueur ici : {here.origine}. Par défaut :\n")
+    if here.origine == DEFAULT_ORIGIN:
+        sys.stdout.write("# Aucun config.yaml ici : ces réglages par défaut sont en vigueur.\n")
+    else:
+        sys.stdout.write(
+            f"# En vigueur ici : {here.origine}, qui remplace les clés qu'il nomme ; les autres "
+            "gardent ces valeurs par défaut.\n"
+        )
     sys.stdout.write(default_config_text())
     return EXIT_OK
 

@@ -117,11 +117,14 @@ def _valider_arguments(parser: argparse.ArgumentParser) -> None:
 _RANK = {Severity.ERREUR: 0, Severity.AVERTISSEMENT: 1, Severity.INFO: 2}
 
 
+def _at_least(findings: list[Finding], severity: Severity) -> list[Finding]:
+    return [f for f in findings if _RANK[f.gravite] <= _RANK[severity]]
+
+
 def format_findings(findings: list[Finding], name: str, at_least: Severity = Severity.INFO) -> str:
     """Human report: the findings of ``at_least`` or graver, by sheet, errors first; the bilan
     counts every finding and says how many were left out."""
-    limit = _RANK[at_least]
-    shown = [f for f in findings if _RANK[f.gravite] <= limit]
+    shown = _at_least(findings, at_least)
     lines = [f"Classeur : {name}"]
     by_sheet = sorted(shown, key=lambda f: f.feuille)
     for sheet, group in groupby(by_sheet, key=lambda f: f.feuille):
@@ -142,7 +145,7 @@ def format_findings(findings: list[Finding], name: str, at_least: Severity = Sev
         f"{counts[Severity.AVERTISSEMENT]} avertissement(s), "
         f"{counts[Severity.INFO]} information(s) — {verdict}."
     )
-    hidden = [s for s in Severity if _RANK[s] > limit and counts[s]]
+    hidden = [s for s in Severity if _RANK[s] > _RANK[at_least] and counts[s]]
     if hidden:
         left_out = " et ".join(f"{counts[s]} {_PLURAL[s]}" for s in hidden)
         lines.append(
@@ -168,7 +171,7 @@ def _run_valider(args: argparse.Namespace) -> int:
     findings = validate(read_workbook(Path(args.classeur), config), config)
     at_least = Severity(args.gravite)
     if args.json:
-        shown = [f for f in findings if _RANK[f.gravite] <= _RANK[at_least]]
+        shown = _at_least(findings, at_least)
         json.dump([f.as_dict() for f in shown], sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
