@@ -11,6 +11,7 @@ atomic replace.
 
 from __future__ import annotations
 
+import argparse
 import shutil
 import sys
 import tempfile
@@ -94,13 +95,17 @@ def timed(action, repeat: int) -> float:  # type: ignore[no-untyped-def]
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, nargs="+", default=[100, 10_000])
+    args = parser.parse_args()  # before any work: --help only prints the help
     config = default_config()
     print(
         f"{'lignes':>7} {'cellules écrites':>17} {'patch (s)':>10} {'openpyxl (s)':>13} "
         f"{'rapport':>8}"
     )
     with tempfile.TemporaryDirectory() as folder:
-        for rows, repeat in ((100, 5), (10_000, 2)):
+        for rows in args.rows:
+            repeat = 5 if rows <= 1_000 else 2
             source = Path(folder) / f"site_{rows}.xlsx"
             build(source, rows)
             change_set = changes(rows)

@@ -18,13 +18,11 @@ Called from VBA: ``RunPython "import ortkpi_xl.buttons as b; b.recalculer()"``.
 from __future__ import annotations
 
 import logging
-import os
 import sys
 from pathlib import Path
 from urllib.parse import unquote
 
-from . import config as config_module
-from .config import Config, default_config, load_config
+from .config import Config, find_config
 from .errors import InputDataError, OrtkpiError
 from .excel import apply_book, engine_of, read_book, workbook_name
 from .findings import Severity, count_by_severity, ready_for_submission
@@ -95,20 +93,10 @@ def workbook_folder(book) -> Path | None:
 
 
 def _config_for(book) -> Config:
-    """The settings for this workbook: the lookup every command uses when it is there
-    (``config.find_config``: beside the workbook first), else ORTKPI_CONFIG, a config.yaml
-    beside the workbook, the defaults. A workbook with no file here has nothing beside it."""
-    path = workbook_path(book)
-    find = getattr(config_module, "find_config", None)
-    if find is not None:
-        return find(path)
-    named = os.environ.get("ORTKPI_CONFIG")
-    if named:
-        return load_config(named)
-    beside = path.parent / "config.yaml" if path is not None else None
-    if beside is not None and beside.is_file():
-        return load_config(beside)
-    return default_config()
+    """The settings for this workbook: the lookup every command uses (``find_config``:
+    beside the workbook, the current folder, ORTKPI_CONFIG, the defaults). A workbook with no
+    file here (unsaved, in the cloud) has nothing beside it."""
+    return find_config(workbook_path(book))
 
 
 # ---------------------------------------------------------------------------------------------

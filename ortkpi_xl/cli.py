@@ -8,12 +8,15 @@ unless ``ORTKPI_DEBUG=1`` is set.
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from . import __version__
-from .config import Config, default_config_text, load_config
+from .config import DEFAULT_ORIGIN, Config, default_config_text, find_config, load_config
 from .errors import OrtkpiError
 from .indicators import INDICATORS
 
@@ -43,22 +46,38 @@ _ARGPARSE_FR = (
 
 
 def config_option(parser: argparse.ArgumentParser) -> None:
-    """The ``--config`` option every workbook command takes."""
+    """The ``--config`` option every command takes (``build_parser`` adds it where missing)."""
     parser.add_argument(
         "--config",
         metavar="FICHIER",
-        help="fichier de réglages (config.yaml) ; sinon les réglages par défaut",
+        help="fichier de réglages ; sans cette option : config.yaml à côté du classeur, sinon "
+        "dans le dossier courant, sinon le fichier nommé par ORTKPI_CONFIG, sinon les réglages "
+        "par défaut",
     )
 
 
-def config_of(args: argparse.Namespace) -> Config:
-    """The settings named by ``--config``, else the packaged defaults."""
-    return load_config(args.config)
+def config_of(args: argparse.Namespace, workbook: str | Path | None = None) -> Config:
+    """The settings of this run (``find_config``), said once so a person knows which file counts.
+
+    The line goes to stdout with the report, or to stderr when stdout carries JSON.
+    """
+    settings = getattr(args, "_settings", None)
+    if settings is None:
+        settings = find_config(workbook, getattr(args, "config", None))
+        args._settings = settings
+        stream = sys.stderr if getattr(args, "json", False) else sys.stdout
+        print(f"Réglages : {settings.origine}", file=stream)
+    return settings
 
 
 class _FrenchFormatter(argparse.HelpFormatter):
+    """French typography: « usage : », « options : » (a space before the colon)."""
+
     def add_usage(self, usage, actions, groups, prefix=None):  # argparse API
         super().add_usage(usage, actions, groups, "usage : " if prefix is None else prefix)
+
+    def start_section(self, heading):  # argparse API: it writes heading + ":"
+        super().start_section(f"{heading} " if heading else heading)
 
 
 class _FrenchParser(argparse.ArgumentParser):
@@ -71,6 +90,7 @@ class _FrenchParser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # argparse API
         for english, french in _ARGPARSE_FR:
             message = message.replace(english, french)
+        message = re.sub(r"(?<=\S):(?= )", " :", message)  # French: a space before the colon
         self.print_usage(sys.stderr)
         self.exit(EXIT_FAILURE, f"{self.prog} : erreur : {message}\n")
 
@@ -91,6 +111,14 @@ def _run_config(args: argparse.Namespace) -> int:
             f"{config.seuil_petit_effectif}, mot « {config.mots.non_calculable} »)."
         )
         return EXIT_OK
+    here = find_config(None, args.config)
+    if here.origine == DEFAULT_ORIGIN:
+        sys.stdout.write("# Aucun config.yaml ici : ces réglages par défaut sont en vigueur.\n")
+    else:
+        sys.stdout.write(
+            f"# En vigueur ici : {here.origine}, qui remplace les clés qu'il nomme ; les autres "
+            "gardent ces valeurs par défaut.\n"
+        )
     sys.stdout.write(default_config_text())
     return EXIT_OK
 
@@ -104,8 +132,16 @@ register(
 
 
 def _run_indicateurs(args: argparse.Namespace) -> int:
+    config = config_of(args)
     for ind in INDICATORS:
         print(f"{ind.number:>2}. {ind.title} — {ind.definition}")
+    words = config.mots
+    print(
+        f"\nÀ la place d'un chiffre : « {words.non_calculable} » quand un taux n'est pas "
+        f"calculable, « {words.petit_effectif} » pour les indicateurs 9 à 11 en dessous de "
+        f"{config.seuil_petit_effectif} entrants, « {words.en_attente} » quand un chiffre "
+        "extérieur n'est pas encore connu."
+    )
     return EXIT_OK
 
 
@@ -148,6 +184,8 @@ def build_parser() -> argparse.ArgumentParser:
         p._optionals.title = "options"
         p._positionals.title = "arguments"
         add_arguments(p)
+        if not any("--config" in action.option_strings for action in p._actions):
+            config_option(p)
         p.set_defaults(run=run)
     return parser
 
@@ -165,8 +203,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_OK
     try:
+        if getattr(args, "config", None):
+            load_config(args.config)  # an explicit file is checked before anything is read
         return args.run(args)
     except OrtkpiError as exc:
+        if getattr(args, "json", False):  # a program reading stdout gets JSON there too
+            json.dump({"erreur": str(exc)}, sys.stdout, ensure_ascii=False)
+            sys.stdout.write("\n")
         print(f"Erreur : {exc}", file=sys.stderr)
         return EXIT_FAILURE
     except BrokenPipeError:  # output piped into head, less…: not an error

@@ -1,12 +1,14 @@
 """User settings: loaded once from YAML, validated, frozen.
 
 The package carries ``default_config.yaml``; a user's ``config.yaml`` overrides only the keys it
-names. Every mistake (unknown key, wrong type, impossible value) stops with a French message that
-names the key and says what is allowed, before any workbook is touched.
+names. ``find_config`` is the one place that decides which file a command or a button uses. Every
+mistake (unknown key, wrong type, impossible value, unreadable file) stops with a French message
+that names the key or the file and says what to do, before any workbook is touched.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -16,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from .errors import ConfigError
+from .errors import ConfigError, system_reason
 from .fields import FIELD_BY_KEY
 from .normalize import clean_spaces, label_key
 
@@ -102,8 +104,8 @@ class Config:
     entetes: Mapping[str, tuple[str, ...]]
     feuilles_sites: tuple[str, ...]
     sites: Mapping[str, Site] = field(default_factory=dict)
-    suffixe_sauvegarde: str = ".bak"  # previous version kept as <name><suffix>; "" keeps none
-    origine: str = "configuration par défaut"
+    suffixe_sauvegarde: str = ".sauvegarde"  # previous version: <stem><suffix><ext>; "" none
+    origine: str = "configuration par défaut"  # the file used and why, for a person to read
 
 
 # ---------------------------------------------------------------------------------------------
@@ -114,37 +116,85 @@ def default_config_text() -> str:
     return resources.files("ortkpi_xl").joinpath("default_config.yaml").read_text("utf-8")
 
 
-def load_config(path: str | Path | None = None) -> Config:
-    """The defaults, overridden by the YAML file at ``path`` when given."""
-    data = _parse_yaml(default_config_text(), "configuration par défaut")
-    origin = "configuration par défaut"
-    if path is not None:
-        path = Path(path)
-        try:
-            text = path.read_text("utf-8-sig")
-        except FileNotFoundError:
-            raise ConfigError(f"Fichier de configuration introuvable : {path}.") from None
-        except (OSError, UnicodeDecodeError) as exc:
+CONFIG_NAME = "config.yaml"
+CONFIG_VARIABLE = "ORTKPI_CONFIG"
+DEFAULT_ORIGIN = "configuration par défaut"
+
+
+def find_config(workbook: str | Path | None = None, explicit: str | Path | None = None) -> Config:
+    """The settings a command or a button uses, from the first place that has them.
+
+    ``explicit`` (``--config``) wins; else ``config.yaml`` in the workbook's folder, then in the
+    current folder, then the file named by ``ORTKPI_CONFIG``, then the packaged defaults. Staff put
+    the settings beside their workbook: looking there first means no option to remember.
+    ``Config.origine`` names the file used and why, for the person to read.
+    """
+    if explicit is not None:
+        return load_config(explicit)
+    places = []
+    if workbook is not None:
+        places.append((Path(workbook).parent / CONFIG_NAME, "à côté du classeur"))
+    places.append((Path.cwd() / CONFIG_NAME, "dossier courant"))
+    for path, why in places:
+        if path.is_file():
+            return load_config(path, origin=f"{path.resolve()} ({why})")
+    named = os.environ.get(CONFIG_VARIABLE)
+    if named:
+        if not Path(named).is_file():
             raise ConfigError(
-                f"Impossible de lire le fichier de configuration {path} : {exc}. "
-                "Enregistrez-le en UTF-8."
-            ) from None
-        user = _parse_yaml(text, str(path))
-        if user is None:
-            user = {}
-        if not isinstance(user, dict):
-            raise ConfigError(
-                f"{path} : le fichier doit contenir des paires « clé: valeur » "
-                f"(trouvé : {type(user).__name__})."
+                f"{CONFIG_VARIABLE} désigne « {named} », qui n'est pas un fichier : corrigez la "
+                f"variable d'environnement {CONFIG_VARIABLE} ou supprimez-la."
             )
-        data = _merge(data, user, where=str(path))
-        origin = str(path)
-    return _build(data, origin)
+        return load_config(named, origin=f"{Path(named).resolve()} ({CONFIG_VARIABLE})")
+    return default_config()
+
+
+def load_config(path: str | Path | None = None, *, origin: str | None = None) -> Config:
+    """The defaults, overridden by the YAML file at ``path`` when given."""
+    data = _parse_yaml(default_config_text(), DEFAULT_ORIGIN)
+    if path is None:
+        return _build(data, origin or DEFAULT_ORIGIN)
+    path = Path(path)
+    user = _parse_yaml(_read_text(path), str(path))
+    if user is None:
+        user = {}
+    if not isinstance(user, dict):
+        raise ConfigError(
+            f"{path} : le fichier doit contenir des paires « clé: valeur » "
+            f"(trouvé : {type(user).__name__})."
+        )
+    data = _merge(data, user, where=str(path))
+    return _build(data, origin or str(path))
+
+
+def _read_text(path: Path) -> str:
+    """The file's text, or a French reason that says what to do."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(f"Fichier de configuration introuvable : {path}.") from None
+    except IsADirectoryError:
+        raise ConfigError(
+            f"{path} est un dossier : donnez le chemin du fichier de réglages (config.yaml)."
+        ) from None
+    except OSError as exc:
+        raise ConfigError(
+            f"Impossible de lire le fichier de configuration {path} : {system_reason(exc)}."
+        ) from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ConfigError(
+            f"{path} n'est pas enregistré en UTF-8 (caractère illisible ligne {line}, sans doute "
+            "un accent enregistré en Windows-1252) : enregistrez-le en UTF-8 (Bloc-notes : "
+            "Fichier > Enregistrer sous, Codage UTF-8), puis relancez."
+        ) from None
 
 
 def config_from_mapping(overrides: Mapping[str, Any]) -> Config:
     """Defaults overridden by an in-memory mapping (tests, Excel settings sheet)."""
-    data = _parse_yaml(default_config_text(), "configuration par défaut")
+    data = _parse_yaml(default_config_text(), DEFAULT_ORIGIN)
     return _build(_merge(data, dict(overrides), where="réglages"), "réglages")
 
 
@@ -154,10 +204,10 @@ def _parse_yaml(text: str, where: str) -> Any:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         place = f" (ligne {mark.line + 1}, colonne {mark.column + 1})" if mark else ""
-        raise ConfigError(
-            f"{where} : le fichier YAML est mal formé{place}. Vérifiez l'indentation et les "
-            "guillemets."
-        ) from None
+        advice = "Vérifiez l'indentation et les guillemets."
+        if "\\t" in str(getattr(exc, "problem", "")):
+            advice = "Une tabulation y est : indentez avec des espaces."
+        raise ConfigError(f"{where} : le fichier YAML est mal formé{place}. {advice}") from None
 
 
 # Sections whose sub-keys are free (names chosen by the user) rather than a fixed schema.
@@ -340,8 +390,8 @@ def _build(data: Any, origin: str) -> Config:
     if not isinstance(backup, str) or len(backup) > 20 or set(backup) & _BAD_FILE_CHARS:
         raise _fail(
             "suffixe_sauvegarde",
-            'une fin de nom de fichier courte, par exemple ".bak" (ou "" pour ne pas garder '
-            "la version précédente)",
+            'un ajout court au nom du fichier, par exemple ".sauvegarde" (ou "" pour ne pas '
+            "garder la version précédente)",
             backup,
         )
     return Config(

@@ -94,8 +94,14 @@ class Consolidation:
         return all(i.gravite is not Severity.ERREUR for i in self.issues)
 
 
-def workbook_paths(paths: Iterable[str | Path], *, exclude: Iterable[Path] = ()) -> list[Path]:
-    """The workbooks named, folders expanded (their .xlsx/.xlsm in name order), each once."""
+def workbook_paths(
+    paths: Iterable[str | Path], *, exclude: Iterable[Path] = (), backup_suffix: str = ""
+) -> list[Path]:
+    """The workbooks named, folders expanded (their .xlsx/.xlsm in name order), each once.
+
+    In a folder, the tool's own backups (``<stem><backup_suffix>.xlsx``) are left out: they hold
+    a site's previous figures, not a second site.
+    """
     excluded = {Path(p).resolve() for p in exclude}
     found: list[Path] = []
     seen: set[Path] = set()
@@ -112,6 +118,8 @@ def workbook_paths(paths: Iterable[str | Path], *, exclude: Iterable[Path] = ())
         for candidate in candidates:
             if path.is_dir() and candidate.name.startswith(("~$", ".")):
                 continue  # Excel's lock files, hidden files
+            if path.is_dir() and backup_suffix and candidate.stem.endswith(backup_suffix):
+                continue
             resolved = candidate.resolve()
             if resolved in seen or resolved in excluded:
                 continue

@@ -92,34 +92,26 @@ def _synthese_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _run_synthese(args: argparse.Namespace) -> int:
-    config = config_of(args)
+    config = config_of(args, args.sortie)
     target = Path(args.sortie)
+    # Refusals are raised, not printed: the CLI says them in French, and in JSON with --json.
     if target.suffix.lower() != ".xlsx":
-        print(
-            "Erreur : le classeur du réseau s'enregistre en .xlsx (reseau.xlsx).", file=sys.stderr
-        )
-        return EXIT_FAILURE
+        raise InputDataError("le classeur du réseau s'enregistre en .xlsx (reseau.xlsx).")
     if any(Path(c).resolve() == target.resolve() for c in args.classeurs):
-        print(
-            f"Erreur : « {target.name} » est à la fois un classeur à rassembler et la sortie : "
-            "choisissez un autre nom pour le classeur du réseau.",
-            file=sys.stderr,
+        raise InputDataError(
+            f"« {target.name} » est à la fois un classeur à rassembler et la sortie : "
+            "choisissez un autre nom pour le classeur du réseau."
         )
-        return EXIT_FAILURE
-    paths = workbook_paths(args.classeurs, exclude=[target])
+    paths = workbook_paths(
+        args.classeurs, exclude=[target], backup_suffix=config.suffixe_sauvegarde
+    )
     missing = [p for p in paths if not p.exists()]
     if not paths or len(missing) == len(paths):
-        print(
-            "Erreur : aucun classeur à consolider (donnez des fichiers .xlsx/.xlsm ou un dossier "
-            "qui en contient).",
-            file=sys.stderr,
+        raise InputDataError(
+            "aucun classeur à consolider (donnez des fichiers .xlsx/.xlsm ou un dossier "
+            "qui en contient)."
         )
-        return EXIT_FAILURE
-    try:
-        result = consolidate(paths, target, config, progress=ProgressBar())
-    except InputDataError as exc:
-        print(f"Erreur : {exc}", file=sys.stderr)
-        return EXIT_FAILURE
+    result = consolidate(paths, target, config, progress=ProgressBar())
     if args.json:
         json.dump(
             {
@@ -208,7 +200,7 @@ def _publier_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _run_publier(args: argparse.Namespace) -> int:
-    config = config_of(args)
+    config = config_of(args, args.classeur)
     source = Path(args.classeur)
     book = read_workbook(source, config)
     recalculation = recalculate(book, config)  # the figures as Recalculer computes them now
@@ -238,7 +230,7 @@ def _run_publier(args: argparse.Namespace) -> int:
         official=official_of(book),
     )
     for site, path in result.pages.items():
-        print(f"Page de {site} : {path}")
+        print(f"Page du site {site} : {path}")
     if result.index:
         print(f"Index du réseau : {result.index}")
     for status in readiness.sites:

@@ -1,9 +1,11 @@
-"""Shared fixtures: paths to the shared reference material, LibreOffice detection."""
+"""Shared fixtures: the project's test data, LibreOffice and Chromium detection."""
 
 from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -15,44 +17,83 @@ from hypothesis import settings
 os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
-if not SHARED.is_dir():  # CI clones the repo next to a copy of shared/
-    SHARED = Path(os.environ.get("ORTKPI_SHARED", ROOT.parent / "shared"))
+DATA = ROOT / "tests" / "data"
+LO_CHECK = ROOT / "tools" / "lo-check"
+ON_CI = os.environ.get("CI") == "true"
 
-settings.register_profile("ci", max_examples=300, deadline=None)
+# CI runs the same examples every time (a failure there is reproducible from its log); locally
+# Hypothesis explores new ones at each run.
+settings.register_profile("ci", max_examples=300, deadline=None, derandomize=True)
 settings.register_profile("dev", max_examples=100, deadline=None)
-settings.load_profile("ci" if os.environ.get("CI") == "true" else "dev")
+settings.load_profile("ci" if ON_CI else "dev")
 
 
-def shared_path(*parts: str) -> Path:
-    path = SHARED.joinpath(*parts)
+def pytest_report_header(config) -> str:
+    """What a CI log needs to replay a run: the Hypothesis profile (derandomised on CI)."""
+    current = settings()
+    return (
+        f"hypothesis profile: {'ci' if ON_CI else 'dev'} (derandomize={current.derandomize}, "
+        f"max_examples={current.max_examples}); other tests use no randomness"
+    )
+
+
+def data_path(*parts: str) -> Path:
+    """A file of ``tests/data`` (real files and reference figures, with their provenance)."""
+    path = DATA.joinpath(*parts)
     if not path.exists():
-        pytest.fail(f"shared material missing: {path}")
+        pytest.fail(f"test data missing from the repository: {path}")
     return path
+
+
+@pytest.fixture(autouse=True)
+def _no_settings_from_the_environment(monkeypatch):
+    """A developer's ORTKPI_CONFIG must not change what the tests see."""
+    monkeypatch.delenv("ORTKPI_CONFIG", raising=False)
 
 
 @pytest.fixture(scope="session")
 def reference_csv() -> Path:
-    return shared_path("reference", "ecole-de-travail.csv")
+    return data_path("reference", "ecole-de-travail.csv")
 
 
-def lo_check_path() -> Path | None:
-    """The lo-check tool when LibreOffice can run it; None otherwise."""
-    tool = SHARED / "tools" / "lo-check"
-    if tool.exists() and (shutil.which("soffice") or shutil.which("libreoffice")):
-        return tool
-    return None
+@cache
+def libreoffice_missing() -> str | None:
+    """Why ``tools/lo-check`` cannot run here (None when it can): soffice or uno missing."""
+    soffice = (
+        os.environ.get("LO_CHECK_SOFFICE") or shutil.which("soffice") or shutil.which("libreoffice")
+    )
+    if not soffice:
+        return "LibreOffice absent (soffice not found; Debian: libreoffice-calc-nogui)"
+    candidates = [os.environ.get("LO_CHECK_PYTHON"), "/usr/bin/python3", shutil.which("python3")]
+    for python in filter(None, candidates):
+        if os.path.exists(python):
+            probe = subprocess.run([python, "-c", "import uno"], capture_output=True)
+            if probe.returncode == 0:
+                return None
+    return "LibreOffice's Python bridge absent (no python3 can import uno; Debian: python3-uno)"
 
 
 @pytest.fixture(scope="session")
 def lo_check() -> Path:
     """lo-check; skipped locally without LibreOffice, a failure on CI (CI=true)."""
-    tool = lo_check_path()
-    if tool is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("LibreOffice (lo-check) is required on CI but was not found")
-        pytest.skip("LibreOffice absent: lo-check cannot run here")
-    return tool
+    reason = libreoffice_missing()
+    if reason is not None:
+        if ON_CI:
+            pytest.fail(f"{reason}: LibreOffice is required on CI")
+        pytest.skip(reason)
+    return LO_CHECK
+
+
+@pytest.fixture(scope="session")
+def pdftotext() -> Path:
+    """poppler's pdftotext, to read what LibreOffice drew; skipped locally, required on CI."""
+    found = shutil.which("pdftotext")
+    if found is None:
+        reason = "poppler-utils absent (pdftotext not found): a rendered PDF cannot be read here"
+        if ON_CI:
+            pytest.fail(f"{reason}; it is required on CI")
+        pytest.skip(reason)
+    return Path(found)
 
 
 @pytest.fixture(scope="session")
@@ -60,7 +101,7 @@ def chromium() -> Path:
     """Headless Chromium; skipped locally when absent, a failure on CI (CI=true)."""
     found = shutil.which("chromium") or shutil.which("chromium-browser")
     if found is None:
-        if os.environ.get("CI") == "true":
+        if ON_CI:
             pytest.fail("Chromium is required on CI but was not found (apt-get install chromium)")
         pytest.skip("Chromium absent: the publication cannot be rendered here")
     return Path(found)

@@ -37,12 +37,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def inserjeunes_csv() -> Path:
-    """The real InserJeunes open-data file (in the repository, or in the shared material)."""
+    """The real InserJeunes open-data file (kept in the repository, with its licence)."""
     import conftest
 
-    if hasattr(conftest, "data_path"):
-        return conftest.data_path("inserjeunes", "fr-en-inserjeunes-cfa.csv")
-    return conftest.shared_path("data", "inserjeunes", "fr-en-inserjeunes-cfa.csv")
+    return conftest.data_path("inserjeunes", "fr-en-inserjeunes-cfa.csv")
 
 
 KEYS = [f.key for f in FIELDS]
@@ -440,14 +438,9 @@ def test_inserjeunes_button_with_a_bad_file_says_so(tmp_path):
 def test_settings_come_from_the_commands_lookup_when_there_is_one(tmp_path, monkeypatch):
     """config.find_config (the lookup every command uses) gets the workbook's own file, or
     None when it has none here (so no folder of Excel's is taken for the workbook's)."""
-    from ortkpi_xl import config
-
     seen = []
     monkeypatch.setattr(
-        config,
-        "find_config",
-        lambda workbook=None: seen.append(workbook) or default_config(),
-        raising=False,
+        buttons, "find_config", lambda workbook=None: seen.append(workbook) or default_config()
     )
     local = tmp_path / "indicateurs.xlsx"
     local.write_bytes(b"")

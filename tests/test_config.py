@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
-from ortkpi_xl.config import default_config, load_config
+from ortkpi_xl.config import default_config, find_config, load_config
 from ortkpi_xl.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,6 +74,7 @@ def test_empty_file_means_defaults(tmp_path):
         ("sites:\n  Lyon:\n    uai_formateur: [12]\n", ["sites.Lyon.uai_formateur", "textes"]),
         ("- une\n- liste\n", ["clé: valeur"]),
         ("seuil: [\n", ["mal formé", "ligne"]),
+        ("mots:\n\tnon_calculable: x\n", ["mal formé", "tabulation", "espaces"]),
     ],
 )
 def test_each_mistake_gets_a_french_message(tmp_path, text, words):
@@ -122,8 +124,74 @@ def test_site_without_uai_is_allowed(tmp_path):
 
 
 def test_backup_suffix(tmp_path):
-    assert default_config().suffixe_sauvegarde == ".bak"
+    assert default_config().suffixe_sauvegarde == ".sauvegarde"
     assert load_config(write(tmp_path, 'suffixe_sauvegarde: ""\n')).suffixe_sauvegarde == ""
     assert load_config(write(tmp_path, "suffixe_sauvegarde: .old\n")).suffixe_sauvegarde == ".old"
-    with pytest.raises(ConfigError, match="suffixe_sauvegarde.*fin de nom de fichier"):
+    with pytest.raises(ConfigError, match="suffixe_sauvegarde.*ajout court au nom"):
         load_config(write(tmp_path, 'suffixe_sauvegarde: "../x"\n'))
+
+
+# ---------------------------------------------------------------------------------------------
+# which file a command uses (find_config)
+
+
+@pytest.fixture
+def places(tmp_path, monkeypatch):
+    """A workbook folder, a current folder and a file for ORTKPI_CONFIG, each with its own word."""
+    folders = {name: tmp_path / name for name in ("classeur", "courant", "variable")}
+    for name, folder in folders.items():
+        folder.mkdir()
+        (folder / "config.yaml").write_text(f"mots:\n  non_calculable: nc-{name}\n", "utf-8")
+    monkeypatch.chdir(folders["courant"])
+    monkeypatch.setenv("ORTKPI_CONFIG", str(folders["variable"] / "config.yaml"))
+    return folders
+
+
+def test_settings_beside_the_workbook_come_first(places):
+    config = find_config(places["classeur"] / "indicateurs.xlsx")
+    assert config.mots.non_calculable == "nc-classeur"
+    assert config.origine.endswith("config.yaml (à côté du classeur)")
+
+
+def test_then_the_current_folder_then_the_variable_then_the_defaults(places, tmp_path):
+    elsewhere = tmp_path / "ailleurs" / "indicateurs.xlsx"  # no config.yaml beside it
+    assert find_config(elsewhere).mots.non_calculable == "nc-courant"
+    (places["courant"] / "config.yaml").unlink()
+    config = find_config(elsewhere)
+    assert config.mots.non_calculable == "nc-variable"
+    assert config.origine.endswith("(ORTKPI_CONFIG)")
+    os.environ.pop("ORTKPI_CONFIG")
+    assert find_config(elsewhere) == default_config()
+    assert find_config(None) == default_config()
+
+
+def test_an_explicit_file_wins_over_every_place(places, tmp_path):
+    mine = write(tmp_path, "mots:\n  non_calculable: nc-option\n")
+    config = find_config(places["classeur"] / "indicateurs.xlsx", mine)
+    assert config.mots.non_calculable == "nc-option"
+
+
+def test_a_variable_naming_no_file_is_said(places, tmp_path):
+    os.environ["ORTKPI_CONFIG"] = str(tmp_path / "absent.yaml")
+    (places["courant"] / "config.yaml").unlink()
+    with pytest.raises(ConfigError, match="ORTKPI_CONFIG désigne .*absent.yaml"):
+        find_config(tmp_path / "ailleurs" / "x.xlsx")
+
+
+def test_a_folder_named_config_yaml_is_not_taken_for_the_settings(places):
+    (places["classeur"] / "config.yaml").unlink()
+    (places["classeur"] / "config.yaml").mkdir()
+    assert find_config(places["classeur"] / "x.xlsx").mots.non_calculable == "nc-courant"
+
+
+def test_unreadable_settings_get_the_right_advice(tmp_path):
+    with pytest.raises(ConfigError) as folder:
+        load_config(tmp_path)
+    assert "est un dossier" in str(folder.value) and "UTF-8" not in str(folder.value)
+    latin = tmp_path / "latin.yaml"
+    latin.write_bytes("# réglages\nmots:\n  non_calculable: \xe9\n".encode("cp1252"))
+    with pytest.raises(ConfigError) as encoding:
+        load_config(latin)
+    message = str(encoding.value)
+    assert "n'est pas enregistré en UTF-8" in message and "ligne 1" in message
+    assert "codec" not in message and "0xe9" not in message

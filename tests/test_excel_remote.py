@@ -46,12 +46,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def inserjeunes_csv() -> Path:
-    """The real InserJeunes open-data file (in the repository, or in the shared material)."""
+    """The real InserJeunes open-data file (kept in the repository, with its licence)."""
     import conftest
 
-    if hasattr(conftest, "data_path"):
-        return conftest.data_path("inserjeunes", "fr-en-inserjeunes-cfa.csv")
-    return conftest.shared_path("data", "inserjeunes", "fr-en-inserjeunes-cfa.csv")
+    return conftest.data_path("inserjeunes", "fr-en-inserjeunes-cfa.csv")
 
 
 TEMPLATE = ROOT / "workbook_template.xlsx"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from conftest import shared_path
+from conftest import data_path
 from inserjeunes_files import (
     EXPOSITION_HEADER,
     establishment_file,
@@ -58,7 +58,7 @@ def pending(plan, index: int, field: str):
 
 @pytest.fixture(scope="module")
 def real_data():
-    return read_files([shared_path("data", "inserjeunes", "fr-en-inserjeunes-cfa.csv")])
+    return read_files([data_path("inserjeunes", "fr-en-inserjeunes-cfa.csv")])
 
 
 @pytest.fixture
@@ -493,7 +493,7 @@ def test_seuil_diffusion_comes_from_the_configuration(depp):
 def test_report_in_french_says_everything(tmp_path, real_data):
     data = read_files(
         [
-            shared_path("data", "inserjeunes", "fr-en-inserjeunes-cfa.csv"),
+            data_path("inserjeunes", "fr-en-inserjeunes-cfa.csv"),
             formation_depp_file(tmp_path),
             establishment_file(tmp_path, name="cfa-construit.csv"),
         ]

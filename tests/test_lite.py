@@ -383,6 +383,7 @@ def test_the_sites_settings_travel_inside_main_py(tmp_path, monkeypatch):
     with zipfile.ZipFile(out) as package:
         code = read_settings(package.read("xl/webextensions/webextension1.xml"))["main.py"]
     monkeypatch.delenv("ORTKPI_CONFIG", raising=False)
+    monkeypatch.chdir(tmp_path)  # Lite's folder has no config.yaml of its own
     saved = {k: v for k, v in sys.modules.items() if k.startswith("ortkpi_xl")}
     path = list(sys.path)
     try:

@@ -72,9 +72,9 @@ def test_udfs_never_raise_nor_return_errors(function, a, b):
 
 
 @given(ARG, ARG, ARG)
-def test_explanation_never_raises(n, a, b):
-    out = udfs.ORT_EXPLICATION(n, a, b)
-    assert all(isinstance(v, str) for v in _flat(out))
+def test_explanation_is_always_a_sentence(n, a, b):
+    texts = list(_flat(udfs.ORT_EXPLICATION(n, a, b)))
+    assert texts and all(isinstance(v, str) and v.strip() and _acceptable(v) for v in texts), texts
 
 
 ROW_KEYS = [

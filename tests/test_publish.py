@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import shared_path
+from conftest import data_path
 from openpyxl import Workbook
 from rendering import contrast, pdf_pages, pdf_texts, png_pixels, print_to_pdf, screenshot
 
@@ -95,7 +95,7 @@ ROWS = {
 def pages(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("publier")
     source = workbook(root / "indicateurs.xlsx", ROWS)
-    real = shared_path("data", "inserjeunes", "fr-en-inserjeunes-cfa.csv")
+    real = data_path("inserjeunes", "fr-en-inserjeunes-cfa.csv")
     assert main(["inserjeunes", str(source), str(real)]) == 0
     out = root / "site-web"
     assert main(["publier", str(source), "-o", str(out), "--date", "2026-09-01"]) == 0

@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import shared_path
+from conftest import data_path
 from openpyxl import load_workbook
 from rendering import pdf_page_size, pdf_pages, pdf_texts, render_sheet
 from test_controls import seed_network
@@ -30,7 +30,7 @@ def template(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("rendu")
     path = root / "indicateurs.xlsx"
     shutil.copy(ROOT / "workbook_template.xlsx", path)
-    real = shared_path("data", "inserjeunes", "fr-en-inserjeunes-cfa.csv")
+    real = data_path("inserjeunes", "fr-en-inserjeunes-cfa.csv")
     assert main(["inserjeunes", str(path), str(real)]) == 0
     return path
 

@@ -199,7 +199,7 @@ def test_missing_required_column_is_reported_and_rates_kept(tmp_path, capsys):
     assert load_workbook(path)["Ecole de Travail"]["K6"].value == 0.99
     assert load_workbook(path)["Ecole de Travail"]["K7"].value == "NC"  # was a formula
     capsys.readouterr()
-    main(["valider", str(path), "--json"])
+    assert main(["valider", str(path), "--json"]) == 0  # a missing column: a warning
     findings = json.loads(capsys.readouterr().out)
     assert any(f["regle"] == "colonne_manquante" and "réussi" in f["message"] for f in findings)
 
@@ -237,7 +237,7 @@ def test_a_rate_above_one_in_a_percent_cell_is_an_error(seed, capsys):
     cell = wb["Ecole de Travail"][f"S{R0}"]
     cell.value, cell.number_format = 1.2, "0%"  # Excel shows 120 %: impossible
     wb.save(seed)
-    main(["valider", str(seed), "--json"])
+    assert main(["valider", str(seed), "--json"]) == 1  # the seed's stale figures are errors
     findings = json.loads(capsys.readouterr().out)
     [f] = [f for f in findings if f["cellule"] == f"S{R0}" and f["regle"] == "valeur_illisible"]
     assert f["gravite"] == "erreur" and "120 %" in f["message"]
@@ -260,6 +260,6 @@ def test_no_pending_finding_without_a_cell(seed, capsys):
     wb = load_workbook(seed)
     wb["Ecole de Travail"].delete_cols(20)  # "11 Taux d'insertion global dans le metier"
     wb.save(seed)
-    main(["valider", str(seed), "--json"])
+    assert main(["valider", str(seed), "--json"]) == 1  # the seed's stale figures are errors
     findings = json.loads(capsys.readouterr().out)
     assert all(f["cellule"] for f in findings if f["regle"] == "en_attente")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import json
 import os
-import random
 import signal
 import stat
 import subprocess
@@ -42,7 +42,7 @@ def test_in_place_keeps_a_backup_and_replaces_atomically(corpus, tmp_path):
     original = path.read_bytes()
     path.chmod(0o640)
     report = write_changes(path, path, computed_changes(), default_config())
-    assert report.written and report.backup == tmp_path / "rich.xlsm.bak"
+    assert report.written and report.backup == tmp_path / "rich.sauvegarde.xlsm"
     assert report.backup.read_bytes() == original
     assert path.read_bytes() != original
     assert stat.S_IMODE(path.stat().st_mode) == 0o640
@@ -68,7 +68,7 @@ def test_held_by_excel_nothing_is_written(corpus, tmp_path):
     with pytest.raises(WorkbookError, match="ouvert dans Excel par Marie Curie"):
         write_changes(path, path, computed_changes(), default_config())
     assert path.read_bytes() == original
-    assert not (tmp_path / "indicateurs.xlsx.bak").exists() and leftovers(tmp_path) == []
+    assert not (tmp_path / "indicateurs.sauvegarde.xlsx").exists() and leftovers(tmp_path) == []
 
 
 def test_excel_lock_at_the_last_moment(corpus, tmp_path, monkeypatch):
@@ -101,7 +101,7 @@ def test_a_failed_verification_writes_nothing(corpus, tmp_path, monkeypatch):
     with pytest.raises(WorkbookError, match="Vérification après écriture.*A1"):
         write_changes(path, path, computed_changes(), default_config())
     assert path.read_bytes() == original and leftovers(tmp_path) == []
-    assert not (tmp_path / "indicateurs.xlsx.bak").exists()
+    assert not (tmp_path / "indicateurs.sauvegarde.xlsx").exists()
 
 
 def test_output_elsewhere_leaves_the_source_alone(corpus, tmp_path):
@@ -114,64 +114,98 @@ def test_output_elsewhere_leaves_the_source_alone(corpus, tmp_path):
 
 
 _CHILD = """
-import sys
+import json, os, shutil, signal, sys
 sys.path[:0] = [{root!r}, {tests!r}]
 from pathlib import Path
 from ortkpi_xl.config import default_config
+from ortkpi_xl.xlsx import zipio
 from ortkpi_xl.xlsx.package import write_changes
 from test_writer_atomic import big_changes
-config = default_config()
-changes = big_changes()
-print("ready", flush=True)
-path = Path(sys.argv[1])
-write_changes(path, path, changes, config)
-print("done", flush=True)
+
+seen, stop_at = [], 0
+
+def checkpoint(name, function):
+    def wrapped(*args, **kwargs):
+        seen.append(name)
+        if len(seen) == stop_at:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return function(*args, **kwargs)
+    return wrapped
+
+# every step of an in-place write that touches the disk: zip members of the temporary file,
+# flushes, the mode, the backup copy, and each rename
+for owner, name in [(zipio.ZipWriter, "add"), (zipio.ZipWriter, "copy_raw"), (os, "fsync"),
+                    (os, "chmod"), (shutil, "copyfile"), (os, "replace")]:
+    setattr(owner, name, checkpoint(name, getattr(owner, name)))
+changes, config = big_changes(), default_config()
+statuses = {{}}
+for target, stop in json.loads(sys.argv[1]):  # one fork per write: imports paid once
+    pid = os.fork()
+    if pid == 0:
+        stop_at = stop  # 0: run through and list the steps
+        write_changes(Path(target), Path(target), changes, config)
+        print(json.dumps(seen), flush=True)
+        os._exit(0)
+    statuses[target] = os.waitpid(pid, 0)[1]
+print(json.dumps(statuses), flush=True)
 """
 
 
 def big_changes() -> ChangeSet:
     changes = ChangeSet()
-    for row in range(HEADER_ROW + 1, HEADER_ROW + 1 + 3000):
+    for row in range(HEADER_ROW + 1, HEADER_ROW + 1 + 300):
         for col in RATES:
             changes.add(SITE, CellChange(row, col, value=0.5, number_format="0.0%"))
     return changes
 
 
-def test_kill_9_at_any_moment_leaves_the_original_intact(tmp_path):
-    """SIGKILL while writing in place: the workbook is the old one or the new one, whole."""
-    source = big_site(tmp_path / "source.xlsx", 3000)
-    original = source.read_bytes()
-    expected_path = tmp_path / "attendu.xlsx"
-    start = time.perf_counter()
-    write_changes(source, expected_path, big_changes(), default_config())
-    duration = time.perf_counter() - start
-    expected = expected_path.read_bytes()
+def _write_in_children(runs: list[tuple[Path, int]]) -> tuple[list[str], dict[str, int]]:
+    """Write each target in place in a forked child killed at its step (0: not killed)."""
     script = _CHILD.format(root=str(ROOT), tests=str(ROOT / "tests"))
-    seed = random.randrange(10**6)
-    rng = random.Random(seed)
-    outcomes = []
-    for attempt in range(6):
-        folder = tmp_path / f"run{attempt}"
-        folder.mkdir()
-        target = folder / "indicateurs.xlsx"
-        target.write_bytes(original)
-        child = subprocess.Popen(
-            [sys.executable, "-c", script, str(target)], stdout=subprocess.PIPE, text=True
-        )
-        assert child.stdout is not None and child.stdout.readline().strip() == "ready"
-        delay = duration * (attempt + rng.random()) / 5  # spread over the whole write
-        time.sleep(delay)
-        child.send_signal(signal.SIGKILL)
-        child.wait(timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-c", script, json.dumps([(str(p), stop) for p, stop in runs])],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    *steps, statuses = done.stdout.splitlines()
+    return [json.loads(s) for s in steps], json.loads(statuses)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork (POSIX)")
+def test_kill_9_at_every_step_leaves_the_old_file_or_the_new_one_whole(tmp_path):
+    """SIGKILL at each step of a write in place (chosen, not timed): the workbook is the old
+    one until the final rename and the new one after it, never a mix; the backup is whole."""
+    source = big_site(tmp_path / "source.xlsx", 300)
+    original = source.read_bytes()
+    (tmp_path / "full").mkdir()
+    full = copy(source, tmp_path / "full")
+    [steps], statuses = _write_in_children([(full, 0)])
+    assert statuses == {str(full): 0}
+    expected = full.read_bytes()
+    assert expected != original
+    final_rename = len(steps) - steps[::-1].index("replace")  # 1-based: the target's rename
+    zip_steps = [i for i, s in enumerate(steps, 1) if s in ("add", "copy_raw")]
+    stops = sorted(
+        {zip_steps[0], zip_steps[len(zip_steps) // 2], zip_steps[-1]}
+        | {i for i, s in enumerate(steps, 1) if s not in ("add", "copy_raw")}
+    )
+    targets = {}
+    for stop in stops:
+        (tmp_path / f"stop{stop}").mkdir()
+        targets[stop] = copy(source, tmp_path / f"stop{stop}")
+    _, statuses = _write_in_children([(target, stop) for stop, target in targets.items()])
+    for stop, target in targets.items():
+        where = f"killed at step {stop} ({steps[stop - 1]}) of {steps}"
+        assert os.WIFSIGNALED(statuses[str(target)]), where
+        assert os.WTERMSIG(statuses[str(target)]) == signal.SIGKILL, where
         data = target.read_bytes()
-        assert data in (original, expected), f"seed {seed}, delay {delay:.3f}s: mixed file"
-        backup = folder / "indicateurs.xlsx.bak"
+        assert data == (original if stop <= final_rename else expected), where
+        backup = target.parent / "indicateurs.sauvegarde.xlsx"
         if backup.exists():
-            assert backup.read_bytes() == original, f"seed {seed}: partial backup"
+            assert backup.read_bytes() == original, f"{where}: partial backup"
         check_workbook_file(target)
-        outcomes.append(("old" if data == original else "new") + "+tmp" * bool(leftovers(folder)))
-    print(f"kill -9 outcomes (seed {seed}, write {duration:.2f} s): {outcomes}")
-    assert any(o.startswith("old") for o in outcomes), f"seed {seed}: never killed ({outcomes})"
 
 
 def test_temporaries_left_by_a_killed_run_are_cleaned(corpus, tmp_path):
@@ -192,4 +226,4 @@ def test_backup_suffix_comes_from_the_configuration(corpus, tmp_path):
     path = copy(corpus["plain"], tmp_path)
     config = config_from_mapping({"suffixe_sauvegarde": ".avant-ortkpi"})
     report = write_changes(path, path, computed_changes(), config)
-    assert report.backup == tmp_path / "indicateurs.xlsx.avant-ortkpi"
+    assert report.backup == tmp_path / "indicateurs.avant-ortkpi.xlsx"

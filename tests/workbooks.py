@@ -8,7 +8,7 @@ from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 
-# The seed's header texts, line breaks and all (../shared/seed), count and rate columns
+# The seed's header texts, line breaks and all (the network's real workbook), count and rate columns
 # interleaved, no space after the leading number, one column without a header (Intitulé), and
 # last the Ecole de Travail's own "Chiffres issus de Inserjeunes2024" column: the InserJeunes
 # insertion rate in points, the site's input for indicator 10 (spec, « The person's workbook »).

@@ -36,6 +36,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from .. import __version__
+from ..errors import system_reason
 from .errors import AddinError
 from .udf_vba import UDF_MODULE, UdfModule, crlf, generate_udf_module
 
@@ -403,7 +404,7 @@ def replace_file(target: Path, data: bytes, locked: str) -> None:
         raise AddinError(locked) from exc
     except OSError as exc:
         temporary.unlink(missing_ok=True)
-        raise AddinError(f"Impossible d'écrire {target} : {exc.strerror or exc}.") from exc
+        raise AddinError(f"Impossible d'écrire {target} : {system_reason(exc)}.") from exc
 
 
 def write_addin(path: str | os.PathLike[str], data: bytes | None = None) -> Path:

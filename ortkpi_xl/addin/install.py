@@ -34,6 +34,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import system_reason
 from .build import ADDIN_NAME, PROJECT_NAME, replace_file
 from .errors import AddinError
 
@@ -218,7 +219,7 @@ def install_addin(
         ) from exc
     except OSError as exc:
         raise AddinError(
-            f"Impossible d'écrire le réglage {config} : {exc.strerror or exc}."
+            f"Impossible d'écrire le réglage {config} : {system_reason(exc)}."
         ) from exc
     report = InstallReport(
         addin=target,
@@ -234,7 +235,7 @@ def install_addin(
         except OSError as exc:
             raise AddinError(
                 f"Impossible de copier {script.name} dans {scripts} "
-                f"({exc.strerror or exc}) : lancez « xlwings runpython install » "
+                f"({system_reason(exc)}) : lancez « xlwings runpython install » "
                 "dans le Terminal."
             ) from exc
         report.applescript = scripts / script.name

@@ -36,7 +36,7 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    config = config_of(args)
+    config = config_of(args, args.classeur)
     data = read_files([Path(p) for p in args.fichiers])  # nothing is written if this fails
     source = Path(args.classeur)
     target = Path(args.sortie) if args.sortie else source

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import InputDataError
+from ..errors import InputDataError, system_reason
 from ..findings import Severity
 from ..formatting import format_number
 from .columns import (
@@ -151,7 +151,7 @@ def _read_bytes(path: Path, name: str, max_bytes: int) -> bytes:
     except PermissionError:
         raise InputDataError(f"Lecture de {name} refusée (droits d'accès).") from None
     except OSError as exc:
-        raise InputDataError(f"Impossible de lire {name} : {exc.strerror or exc}.") from None
+        raise InputDataError(f"Impossible de lire {name} : {system_reason(exc)}.") from None
     if len(raw) > max_bytes:
         raise InputDataError(f"{name} dépasse {_megabytes(max_bytes)} Mo : lecture arrêtée.")
     if not raw.strip():
@@ -251,11 +251,23 @@ def _csv_table(text: str, name: str, max_lines: int) -> tuple[_Table, str]:
                 yield origin, cells, ""
         except csv.Error as exc:
             raise InputDataError(
-                f"{name}, ligne {reader.line_num} : CSV illisible ({exc}) ; rien n'a été lu "
-                "de ce fichier."
+                f"{name}, ligne {reader.line_num} : CSV illisible ({_csv_reason(exc)}) ; rien "
+                "n'a été lu de ce fichier."
             ) from None
 
     return _Table(header, kind, rows(), width=width), separator
+
+
+def _csv_reason(exc: csv.Error) -> str:
+    """The csv module's English reason, said in French."""
+    text = str(exc)
+    if "NUL" in text:
+        return "caractère nul : un fichier binaire plutôt qu'un CSV ?"
+    if "field larger" in text:
+        return "un champ anormalement long, sans doute un guillemet non refermé"
+    if "new-line" in text or "newline" in text:
+        return "un retour à la ligne au milieu d'un champ sans guillemets"
+    return "structure de CSV non reconnue"
 
 
 def _refuse_duplicates(header: HeaderMap, name: str) -> None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..config import Config
-from ..errors import WorkbookError
+from ..errors import WorkbookError, system_reason
 from ..official import OfficialFigures
 from ..readiness import Readiness
 from ..synthesis import Synthesis
@@ -65,10 +65,17 @@ def publish(
     folder = Path(folder)
     day = day or _dt.date.today()
     official = official or OfficialFigures()
+    if folder.exists() and not folder.is_dir():
+        raise WorkbookError(
+            f"« {folder} » est un fichier, pas un dossier : donnez avec -o le dossier où écrire "
+            "les pages (il est créé s'il n'existe pas)."
+        )
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise WorkbookError(f"Impossible de créer le dossier {folder} : {exc}.") from None
+        raise WorkbookError(
+            f"Impossible de créer le dossier {folder} : {system_reason(exc)}."
+        ) from None
     result = Publication(folder)
     names: set[str] = {"index"}
     hrefs: dict[str, str] = {}

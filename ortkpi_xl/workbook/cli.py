@@ -26,13 +26,20 @@ def _modele_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _run_modele(args: argparse.Namespace) -> int:
     target = Path(args.sortie)
+    if target.exists():
+        print(
+            f"Erreur : « {target} » existe déjà : le modèle ne remplace pas un classeur. "
+            "Choisissez un autre nom, ou supprimez d'abord ce fichier.",
+            file=sys.stderr,
+        )
+        return EXIT_FAILURE
     if target.suffix.lower() != ".xlsx":
         print(
             "Erreur : le modèle s'enregistre au format .xlsx (par exemple modele.xlsx).",
             file=sys.stderr,
         )
         return EXIT_FAILURE
-    write_template(target, config_of(args))
+    write_template(target, config_of(args, target))
     print(f"Modèle écrit : {target}")
     return EXIT_OK
 
@@ -58,7 +65,7 @@ def _recalculer_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _run_recalculer(args: argparse.Namespace) -> int:
-    config = config_of(args)
+    config = config_of(args, args.classeur)
     source = Path(args.classeur)
     target = Path(args.sortie) if args.sortie else source
     book = read_workbook(source, config)
@@ -112,11 +119,16 @@ def _valider_arguments(parser: argparse.ArgumentParser) -> None:
 _RANK = {Severity.ERREUR: 0, Severity.AVERTISSEMENT: 1, Severity.INFO: 2}
 
 
-def format_findings(findings: list[Finding], name: str, every: list[Finding] | None = None) -> str:
-    """Human report: grouped by sheet, errors first, with a verdict (``every``: all the
-    findings, for each site's state, when ``findings`` are filtered)."""
-    lines = [f"Classeur : {name}", *report_lines(every or findings)]  # each site's state first
-    by_sheet = sorted(detail_findings(findings), key=lambda f: f.feuille)
+def _at_least(findings: list[Finding], severity: Severity) -> list[Finding]:
+    return [f for f in findings if _RANK[f.gravite] <= _RANK[severity]]
+
+
+def format_findings(findings: list[Finding], name: str, at_least: Severity = Severity.INFO) -> str:
+    """Human report: each site's state first, then the findings of ``at_least`` or graver, by
+    sheet, errors first; the bilan counts every finding and says how many were left out."""
+    lines = [f"Classeur : {name}", *report_lines(findings)]
+    shown = _at_least(detail_findings(findings), at_least)
+    by_sheet = sorted(shown, key=lambda f: f.feuille)
     for sheet, group in groupby(by_sheet, key=lambda f: f.feuille):
         items = sorted(group, key=lambda f: _RANK[f.gravite])
         lines.append("")
@@ -131,19 +143,37 @@ def format_findings(findings: list[Finding], name: str, every: list[Finding] | N
         f"{counts[Severity.AVERTISSEMENT]} avertissement(s), "
         f"{counts[Severity.INFO]} information(s) — {verdict}."
     )
+    hidden = [s for s in Severity if _RANK[s] > _RANK[at_least] and counts[s]]
+    if hidden:
+        left_out = " et ".join(f"{counts[s]} {_PLURAL[s]}" for s in hidden)
+        lines.append(
+            f"Affichés ici : {_SHOWN[at_least]} ; non affichés : {left_out} "
+            "(--gravite info pour tout voir)."
+        )
     return "\n".join(lines)
 
 
+_SHOWN = {
+    Severity.ERREUR: "les erreurs seulement",
+    Severity.AVERTISSEMENT: "les erreurs et les avertissements",
+}
+_PLURAL = {
+    Severity.ERREUR: "erreur(s)",
+    Severity.AVERTISSEMENT: "avertissement(s)",
+    Severity.INFO: "information(s)",
+}
+
+
 def _run_valider(args: argparse.Namespace) -> int:
-    config = config_of(args)
+    config = config_of(args, args.classeur)
     findings = validate(read_workbook(Path(args.classeur), config), config)
-    limit = _RANK[Severity(args.gravite)]
-    shown = [f for f in findings if _RANK[f.gravite] <= limit]
+    at_least = Severity(args.gravite)
     if args.json:
+        shown = _at_least(findings, at_least)
         json.dump([f.as_dict() for f in shown], sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
-        print(format_findings(shown, Path(args.classeur).name, findings))
+        print(format_findings(findings, Path(args.classeur).name, at_least))
     return EXIT_OK if ready_for_submission(findings) else EXIT_FINDINGS
 
 

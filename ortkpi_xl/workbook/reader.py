@@ -15,6 +15,7 @@ import posixpath
 import re
 import warnings
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -127,8 +128,25 @@ def _open(path: Path, *, data_only: bool):
         ) from exc
 
 
+def _damaged(ws) -> WorkbookError:
+    return WorkbookError(
+        f"La feuille « {ws.title} » ne peut pas être lue : le fichier est abîmé. Ouvrez le "
+        "classeur dans Excel, qui propose de le réparer, enregistrez-le, puis relancez."
+    )
+
+
+_BROKEN = (SyntaxError, ValueError, KeyError, zipfile.BadZipFile, zlib.error)  # XML ParseError…
+
+
 def _read_cells(ws) -> tuple[list[list[object]], dict, dict, dict]:
     """Values, formulas, number formats and fills of one sheet in one pass."""
+    try:
+        return _cells_of(ws)
+    except _BROKEN:
+        raise _damaged(ws) from None
+
+
+def _cells_of(ws) -> tuple[list[list[object]], dict, dict, dict]:
     ws.reset_dimensions()  # do not trust <dimension>: read every row the file holds
     grid: list[list[object]] = []
     formulas: dict[tuple[int, int], str] = {}
@@ -247,7 +265,10 @@ def read_workbook(path: str | Path, config: Config, *, require_tables: bool = Tr
             for sheet, ws in zip(sheets, values_wb.worksheets, strict=True):
                 if sheet.formulas:
                     ws.reset_dimensions()
-                    sheet.grid = [list(row) for row in ws.iter_rows(values_only=True)]
+                    try:
+                        sheet.grid = [list(row) for row in ws.iter_rows(values_only=True)]
+                    except _BROKEN:
+                        raise _damaged(ws) from None
         finally:
             values_wb.close()
     book = build_book(path, sheets, config)

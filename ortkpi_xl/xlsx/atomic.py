@@ -3,7 +3,8 @@
 The new file is written beside the target (same folder, so same file system), flushed to disk,
 checked, and only then moved over the target with ``os.replace``, which is atomic: a reader, a
 crash or ``kill -9`` sees the old file or the new one, never a mix. The previous version is kept
-as ``<name><suffix>`` (``.bak`` by default), itself written the same way. On Windows a file
+as ``<stem><suffix><extension>`` (``indicateurs.sauvegarde.xlsx``: it still opens in Excel on a
+double-click), itself written the same way. On Windows a file
 opened by Excel refuses the move (``PermissionError``): the target is then left untouched.
 """
 
@@ -19,7 +20,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from ..errors import WorkbookError
+from ..errors import WorkbookError, system_reason
 
 TEMP_PREFIX = ".~ortkpi-"
 
@@ -61,6 +62,11 @@ def remove_stale_temporaries(target: Path) -> list[Path]:
     return removed
 
 
+def backup_path(target: Path, suffix: str) -> Path:
+    """Where the previous version of ``target`` is kept: the suffix goes before the extension."""
+    return target.with_name(f"{target.stem}{suffix}{target.suffix}")
+
+
 def _locked_message(target: Path) -> str:
     return (
         f"Le classeur « {target.name} » n'a pas pu être remplacé : il est sans doute ouvert dans "
@@ -97,7 +103,7 @@ def replace_atomically(
         os.chmod(tmp, mode)
         backup = None
         if backup_suffix and target.exists():
-            backup = target.with_name(target.name + backup_suffix)
+            backup = backup_path(target, backup_suffix)
             backup_tmp = _temp_beside(target, ".bak.tmp")
             shutil.copyfile(target, backup_tmp)
             shutil.copymode(target, backup_tmp)
@@ -111,11 +117,22 @@ def replace_atomically(
                     "ailleurs ou en lecture seule) : fermez-la ou supprimez-la, puis relancez. "
                     f"« {target.name} » n'a pas été modifié."
                 ) from None
+            except OSError as exc:  # e.g. a folder of that name
+                raise WorkbookError(
+                    f"La copie de sauvegarde « {backup.name} » n'a pas pu être écrite "
+                    f"({system_reason(exc)}) : renommez ou déplacez ce qui porte ce nom, puis "
+                    f"relancez. « {target.name} » n'a pas été modifié."
+                ) from None
             backup_tmp = None
         try:
             os.replace(tmp, target)
         except PermissionError:
             raise WorkbookError(_locked_message(target)) from None
+        except OSError as exc:
+            raise WorkbookError(
+                f"« {target.name} » n'a pas pu être écrit ({system_reason(exc)}) ; il n'a pas été "
+                "modifié."
+            ) from None
         _fsync_dir(target.parent)
         return backup
     finally:

@@ -19,7 +19,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import WorkbookError
+from ..errors import WorkbookError, system_reason
 from .opc import NS_MAIN, NS_STRICT_MAIN, Package
 from .xmlscan import XmlProblem, check_well_formed, iter_tags, namespace_of, root_tag
 
@@ -112,10 +112,11 @@ def check_workbook_file(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) ->
         st = path.stat()
     except FileNotFoundError:
         raise _fail(
-            f"Le fichier {name} est introuvable dans {path.parent} : vérifiez le nom et le dossier."
+            f"Le fichier {name} est introuvable dans le dossier {path.parent.resolve()} : "
+            "vérifiez le nom et le dossier."
         ) from None
     except OSError as exc:
-        raise _fail(f"Le fichier {name} est inaccessible ({exc.strerror}).") from None
+        raise _fail(f"Le fichier {name} est inaccessible ({system_reason(exc)}).") from None
     if stat.S_ISDIR(st.st_mode):
         raise _fail(f"{name} est un dossier et non un classeur : indiquez le fichier .xlsx.")
     if st.st_size == 0:
@@ -132,12 +133,29 @@ def check_workbook_file(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) ->
             "fichier ou copiez-le dans un dossier à vous."
         ) from None
     except OSError as exc:
-        raise _fail(f"Le fichier {name} ne peut pas être lu ({exc.strerror}).") from None
+        raise _fail(f"Le fichier {name} ne peut pas être lu ({system_reason(exc)}).") from None
     if head.startswith(OLE2_SIGNATURE):
         raise _fail(_ole2_message(path))
     if not head.startswith(ZIP_SIGNATURES):
         raise _fail(_not_a_zip_message(path))
-    return _check_package(path, st.st_size, limits)
+    info = _check_package(path, st.st_size, limits)
+    if path.suffix.lower() not in _OPENABLE:
+        raise _fail(_extension_message(path, info.kind))
+    return info
+
+
+_OPENABLE = (".xlsx", ".xlsm", ".xltx", ".xltm")
+
+
+def _extension_message(path: Path, kind: str) -> str:
+    """A workbook under another name (an old ``.xlsx.bak`` backup, a name without extension)."""
+    extension = f".{kind}" if f".{kind}" in _OPENABLE else ".xlsx"
+    copy = f"{path.name.split('.')[0] or 'classeur'}-copie{extension}"
+    return (
+        f"{_q(path)} est bien un classeur Excel, mais son nom ne finit pas par {extension} "
+        "(une ancienne copie de sauvegarde ?) : ni un double-clic ni l'outil ne l'ouvrent sous "
+        f"ce nom. Copiez-le sous un nom comme « {copy} », puis relancez sur cette copie."
+    )
 
 
 def _ole2_message(path: Path) -> str:

@@ -206,8 +206,8 @@ def write_changes(
 ) -> WriteReport:
     """Apply ``changes`` to ``source`` and write the result to ``target`` (may be ``source``).
 
-    In place, the previous version is kept as ``<name><backup_suffix>`` (default from the
-    configuration, else ``.bak``; "" keeps none). Raises ``WorkbookError`` (French) when the
+    In place, the previous version is kept as ``<stem><backup_suffix><extension>`` (suffix
+    from the configuration unless given; "" keeps none). Raises ``WorkbookError`` (French) when the
     file is unreadable, held open, read-only, or when an edit could not be made without damage;
     in every such case nothing has been written.
     """

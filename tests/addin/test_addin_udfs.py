@@ -9,7 +9,6 @@ that a cell computes (see ortkpi_xl/addin/excel_check.py).
 from __future__ import annotations
 
 import inspect
-import os
 import sys
 from pathlib import Path
 
@@ -57,10 +56,8 @@ def test_every_ort_function_is_registered_with_its_parameters(udfs: UdfModule) -
 
 def test_golden_wrappers_catch_a_signature_change(udfs: UdfModule) -> None:
     """A diff here means the add-in's wrappers changed: staff must install the new add-in."""
-    if os.environ.get("ORTKPI_UPDATE_GOLDEN") == "1":
-        GOLDEN.write_text(udfs.vba.replace("\r\n", "\n"), encoding="utf-8")
     assert crlf(GOLDEN.read_text(encoding="utf-8")) == udfs.vba, (
-        "the xlwings_udfs wrappers changed; if intended, rerun with ORTKPI_UPDATE_GOLDEN=1 "
+        "the xlwings_udfs wrappers changed; if intended, run tests/addin/golden/regenerate.py "
         "and tell staff to reinstall the add-in (ortkpi-xl complement --installer)"
     )
 
