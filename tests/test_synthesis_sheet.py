@@ -159,7 +159,7 @@ def test_typed_rates_without_counts_are_shown_and_never_pooled():
     programme = site.programmes[0]
     typed = Result(Outcome.TYPED, 0.417, None, "Taux saisi sans effectifs.")
     programme.results["obtention"] = typed
-    assert word_for(site, "obtention", config) == "effectifs non fournis"
+    assert word_for(site, "obtention", config) == "taux saisis"  # legend: effectifs non fournis
     assert site.pooled["obtention"].value is None  # never pooled
     sheet = synthesis_sheet(summarize([SiteTable("ORT Marseille", comp)]), config)
     assert sheet.rows  # builds without the typed figure in any pooled cell

@@ -318,14 +318,17 @@ def _statuses(synthesis: Synthesis, readiness: Readiness | None) -> list[SiteSta
 # -- 1. the dashboard ---------------------------------------------------------------------------
 
 
+TYPED_WORD = "taux saisis"  # rates typed without their counts: shown, never pooled
+
+
 def word_for(summary: Summary, key: str, config: Config) -> str:
     """What a pooled figure without a value says: awaited, not required, typed only, or NC."""
     outcomes = {p.results[key].outcome for p in summary.programmes}
     words = config.mots
     if Outcome.PENDING in outcomes:
         return words.en_attente
-    if Outcome.TYPED in outcomes:
-        return "effectifs non fournis"
+    if Outcome.TYPED in outcomes or Outcome.VALUE in outcomes:
+        return TYPED_WORD  # figures there, but no counts to pool them with
     if outcomes and outcomes <= {Outcome.SMALL_COHORT}:
         return words.petit_effectif
     if outcomes and outcomes <= {Outcome.STATUS, Outcome.SMALL_COHORT}:
@@ -360,7 +363,9 @@ def _figure_cell(b: _Builder, row: int, column: int, summary: Summary, key: str)
     typed = sum(1 for p in summary.programmes if p.results[key].outcome is Outcome.TYPED)
     basis = basis_text(pooled)
     if typed and value is not None:
-        basis += f" (+{typed} sans effectifs)"
+        basis += f", +{typed} saisi{'s' if typed > 1 else ''}"
+    elif typed or any(p.results[key].outcome is Outcome.VALUE for p in summary.programmes):
+        basis = "sans effectifs"
     b.set(row + 1, column, basis or None)
     b.style(row + 1, column, _BASIS)
 
@@ -440,8 +445,9 @@ def _dashboard(
     b.note(
         f"{config.mots.en_attente} : chiffre attendu d'InserJeunes, du certificateur ou de "
         f"l'enquête. {config.mots.petit_effectif} : promotions de moins de "
-        f"{config.seuil_petit_effectif} entrants, 9 à 11 non exigés. « effectifs non fournis » : "
-        "taux saisis sans leurs effectifs, jamais regroupés. La valeur ajoutée 9 est l'écart au "
+        f"{config.seuil_petit_effectif} entrants, 9 à 11 non exigés. « {TYPED_WORD} » (sans "
+        "effectifs) : taux saisis sans leurs effectifs (effectifs non fournis), montrés par "
+        "formation mais jamais regroupés. La valeur ajoutée 9 est l'écart au "
         "taux moyen du certificateur (définition ORT), en points ; la valeur ajoutée officielle "
         "d'InserJeunes est celle de l'établissement (taux d'emploi observé moins taux attendu)."
     )
@@ -458,7 +464,8 @@ def _summary_row(
     b.style(row, 3, _CENTRE)
     b.set(row + 1, 3, f"sur {listed if listed is not None else len(summary.programmes)}")
     b.style(row + 1, 3, _BASIS)
-    b.set(row, 4, summary.entrants, _COUNT_FORMAT)
+    known = any(p.counts.get("entrants") is not None for p in summary.programmes)
+    b.set(row, 4, summary.entrants if known else "—", _COUNT_FORMAT if known else None)
     b.style(row, 4, _CENTRE)
     for offset, key in enumerate(keys):
         if key == "satisfaction":
