@@ -364,7 +364,9 @@ def _figure_cell(b: _Builder, row: int, column: int, summary: Summary, key: str)
     basis = basis_text(pooled)
     if typed and value is not None:
         basis += f", +{typed} saisi{'s' if typed > 1 else ''}"
-    elif typed or any(p.results[key].outcome is Outcome.VALUE for p in summary.programmes):
+    elif value is None and (
+        typed or any(p.results[key].outcome is Outcome.VALUE for p in summary.programmes)
+    ):
         basis = "sans effectifs"
     b.set(row + 1, column, basis or None)
     b.style(row + 1, column, _BASIS)
