@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..cli import EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK, config_of, config_option, register
 from ..findings import Finding, Severity, count_by_severity, ready_for_submission
-from ..xlsx.package import write_changes
+from .patch import write_workbook
 from .reader import read_workbook
 from .recalc import recalculate, validate
 from .template import write_template
@@ -61,7 +61,7 @@ def _run_recalculer(args: argparse.Namespace) -> int:
     target = Path(args.sortie) if args.sortie else source
     book = read_workbook(source, config)
     result = recalculate(book, config)
-    report = write_changes(source, target, result.changes, config)
+    report = write_workbook(source, target, result.changes, config)
     counts = count_by_severity(result.findings)
     pending = result.pending
     print(

@@ -11,23 +11,24 @@ from __future__ import annotations
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.chart import BarChart, Reference
-from openpyxl.chart.axis import ChartLines
-from openpyxl.chart.label import DataLabelList
 from openpyxl.comments import Comment
-from openpyxl.drawing.text import CharacterProperties
+from openpyxl.formatting.formatting import ConditionalFormattingList
+from openpyxl.formatting.rule import Rule
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles.differential import DifferentialStyle
 from openpyxl.styles.fills import Fill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
-from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.xml.functions import fromstring, tostring
 
 from ..config import Config
 from ..xlsx.atomic import replace_atomically
+from ..xlsx.charts import bar_chart
+from ..xlsx.condformat import normal_formula, normal_sqref
 from ..xlsx.guard import check_can_write
+from ..xlsx.marking import fill_step, note_step
 from ..xlsx.ownedsheet import filter_last_row, header_height
-from .changes import NOTE_AUTHOR, UNSET, CellChange, ChangeSet, ChartSpec, OwnedSheet
+from .changes import NOTE_AUTHOR, UNSET, CellChange, ChangeSet, OwnedSheet, PendingRule
 from .marks import REGISTRY_SHEET, Marks
 
 _NOTE_WIDTH, _NOTE_HEIGHT = 320, 110
@@ -51,11 +52,13 @@ def _fill_from_xml(xml: str) -> PatternFill:
     return restored or PatternFill(fill_type=None)
 
 
-def _is_tool_fill(fill: PatternFill, colour: str) -> bool:
-    rgb = fill.fgColor.rgb if fill.fgColor is not None and fill.fgColor.type == "rgb" else None
-    return (
-        fill.fill_type == "solid" and isinstance(rgb, str) and rgb.upper().endswith(colour.upper())
-    )
+def _solid_rgb(fill: PatternFill) -> str | None:
+    """The colour of a plain solid fill (what ``marking`` compares), else None."""
+    colour = fill.fgColor
+    if fill.fill_type != "solid" or colour is None or colour.type != "rgb":
+        return None
+    rgb = colour.rgb
+    return rgb[-6:].upper() if isinstance(rgb, str) and len(rgb) in (6, 8) else None
 
 
 def apply_changes(wb: Workbook, changes: ChangeSet, config: Config) -> None:
@@ -65,11 +68,14 @@ def apply_changes(wb: Workbook, changes: ChangeSet, config: Config) -> None:
         if REGISTRY_SHEET in wb.sheetnames
         else []
     )
-    fill = tool_fill(config)
     for sheet_name, cell_changes in changes.cells.items():
         ws = wb[sheet_name]
         for change in cell_changes:
-            _apply_cell(ws, change, fill, registry, config)
+            _apply_cell(ws, change, registry, config)
+    for sheet_name, rule in changes.pending_rules.items():
+        _apply_rule(wb[sheet_name], rule, registry)
+    if changes.written is not None:
+        registry.values = {s: dict(v) for s, v in changes.written.items() if v}
     for owned in changes.owned_sheets:
         write_owned_sheet(wb, owned, config)
     _save_registry(wb, registry)
@@ -88,38 +94,67 @@ def _save_registry(wb: Workbook, registry: Marks) -> None:
         ws.append(row)
 
 
-def _apply_cell(ws, change: CellChange, fill: PatternFill, registry: Marks, config: Config) -> None:
+def _apply_cell(ws, change: CellChange, registry: Marks, config: Config) -> None:
     cell = ws.cell(row=change.row, column=change.column)
     if change.value is not UNSET:
         set_value(cell, change.value)
     if change.number_format is not None:
         cell.number_format = change.number_format
-    mark = registry.get(ws.title, cell.coordinate)
-    if change.highlight is True:
-        if mark.fill_before is None or not _is_tool_fill(cell.fill, mark.tool_colour):
-            mark.fill_before = _fill_xml(cell.fill)
-        mark.tool_colour = config.couleur_en_attente
-        cell.fill = fill
-    elif change.highlight is False and mark.fill_before is not None:
-        if _is_tool_fill(cell.fill, mark.tool_colour or config.couleur_en_attente):
-            cell.fill = _fill_from_xml(mark.fill_before)
-        mark.fill_before = None
-    if change.note is not None:
-        comment = cell.comment
-        mine = comment is not None and registry.is_tool_note(
-            ws.title, cell.coordinate, comment.author, comment.text, NOTE_AUTHOR
+    where = cell.coordinate
+    step = fill_step(
+        registry.get(ws.title, where),
+        _solid_rgb(cell.fill),
+        lambda: _fill_xml(cell.fill),
+        change.highlight,
+        config.couleur_en_attente,
+    )
+    if step.paint:
+        cell.fill = PatternFill(
+            fill_type="solid", start_color="FF" + step.paint, end_color="FF" + step.paint
         )
-        if change.note and (comment is None or mine):
-            if not mine or comment.text != change.note or comment.author != NOTE_AUTHOR:
-                cell.comment = Comment(
-                    change.note, NOTE_AUTHOR, height=_NOTE_HEIGHT, width=_NOTE_WIDTH
-                )
-            mark.note = change.note
-        elif not change.note:
-            if mine:
-                cell.comment = None
-            mark.note = None
-    registry.set(ws.title, cell.coordinate, mark)
+    elif step.restore is not None:
+        cell.fill = _fill_from_xml(step.restore)
+    comment = cell.comment
+    note = note_step(
+        step.mark,
+        comment.text if comment is not None else None,
+        comment is not None and comment.author == NOTE_AUTHOR,
+        change.note,
+    )
+    if note.action in ("add", "replace"):
+        cell.comment = Comment(note.text, NOTE_AUTHOR, height=_NOTE_HEIGHT, width=_NOTE_WIDTH)
+    elif note.action == "remove":
+        cell.comment = None
+    registry.set(ws.title, where, note.mark)
+
+
+def _apply_rule(ws, rule: PendingRule, registry: Marks) -> None:
+    """The tool's conditional format on the sheet, replacing exactly its previous one."""
+    recorded = registry.rules.get(ws.title)
+    kept = ConditionalFormattingList()
+    for formatting in ws.conditional_formatting:
+        sqref = str(formatting.sqref)
+        for existing in formatting.rules:
+            ours = (
+                recorded is not None
+                and existing.type == "expression"
+                and normal_sqref(sqref) == normal_sqref(recorded[0])
+                and [normal_formula(f) for f in existing.formula or []]
+                == [normal_formula(recorded[1])]
+            )
+            if not ours:
+                kept.add(sqref, existing)
+    if rule.ranges:
+        sqref = " ".join(rule.ranges)
+        priorities = [r.priority or 0 for f in kept for r in f.rules]
+        fill = PatternFill(bgColor="FF" + rule.colour)
+        new = Rule(type="expression", formula=[rule.formula], dxf=DifferentialStyle(fill=fill))
+        new.priority = max(priorities + [0]) + 1
+        kept.add(sqref, new)
+        registry.rules[ws.title] = (sqref, rule.formula)
+    else:
+        registry.rules.pop(ws.title, None)
+    ws.conditional_formatting = kept
 
 
 def set_value(cell, value: object) -> None:
@@ -187,60 +222,7 @@ def write_owned_sheet(wb: Workbook, owned: OwnedSheet, config: Config) -> None:
     if last is not None:
         ws.auto_filter.ref = f"A{owned.header_row}:{get_column_letter(width)}{last}"
     for spec in owned.charts:
-        ws.add_chart(bar_chart(ws, spec, config), spec.anchor)
-
-
-_SERIES_COLOURS = ("1F4E78", "C55A11", "548235", "7F6000", "7030A0")
-
-
-def bar_chart(ws: Worksheet, spec: ChartSpec, config: Config) -> BarChart:
-    """An openpyxl bar chart for ``spec``, reading its data from ``ws``."""
-    chart = BarChart()
-    chart.type = "col"
-    chart.grouping = "clustered"
-    chart.title = spec.title
-    for paragraph in chart.title.tx.rich.p:  # a modest title: LibreOffice's default is huge
-        for run in paragraph.r or []:
-            run.rPr = CharacterProperties(sz=1200, b=True)
-    chart.width, chart.height = spec.width_cm, spec.height_cm
-    chart.style = 10
-    column, first, last = spec.categories
-    for index, (series_column, header_row, series_last) in enumerate(spec.series):
-        data = Reference(ws, min_col=series_column, min_row=header_row, max_row=series_last)
-        chart.add_data(data, titles_from_data=True)
-        series = chart.series[-1]
-        colour = (config.couleur_entete,) + _SERIES_COLOURS[1:]
-        series.graphicalProperties.solidFill = colour[index % len(colour)]
-        series.graphicalProperties.line.solidFill = colour[index % len(colour)]
-    chart.set_categories(Reference(ws, min_col=column, min_row=first, max_row=last))
-    number_format = "0%" if spec.percent else "0.0"
-    chart.y_axis.number_format = number_format
-    chart.y_axis.majorGridlines = ChartLines()
-    chart.y_axis.scaling.min = 0
-    if spec.y_max is not None:
-        chart.y_axis.scaling.max = spec.y_max
-    if spec.y_title:
-        chart.y_axis.title = spec.y_title
-    chart.x_axis.delete = False  # openpyxl leaves it unset: some Excel versions hide the axes
-    chart.y_axis.delete = False
-    chart.x_axis.tickLblPos = "low"
-    if spec.show_values:
-        # every flag explicit: LibreOffice shows the series and category names when unset
-        chart.dataLabels = DataLabelList(
-            showVal=True,
-            showSerName=False,
-            showCatName=False,
-            showLegendKey=False,
-            showPercent=False,
-            showLeaderLines=False,
-        )
-        chart.dataLabels.numFmt = "0.0%" if spec.percent else "0.0"
-    if len(spec.series) == 1:
-        chart.legend = None
-    else:
-        chart.legend.position = "b"
-    chart.gapWidth = 60
-    return chart
+        ws.add_chart(bar_chart(ws, spec, config.couleur_entete), spec.anchor)
 
 
 def save_atomically(wb: Workbook, target: Path) -> None:

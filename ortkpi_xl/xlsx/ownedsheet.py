@@ -14,15 +14,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
-from ..config import Config
 from ..workbook.changes import OwnedSheet
 from .opc import NS_MAIN, NS_R
 from .sheetxml import Value, cell_ref, cell_xml, col_letters, value_for
 from .styles import Styles, solid_fill
-from .xmlscan import escape_attr
+from .xmlwrite import declaration, element
 
 _HEADER, _TITLE, _BOLD, _BLOCK_TITLE, _LINK = "header", "title", "bold", "block", "link"
-_WRAP = '<alignment vertical="center" wrapText="1"/>'
 
 
 @dataclass(frozen=True)
@@ -38,31 +36,38 @@ class Look:
 class OwnedStyles:
     """Cell formats for owned sheets, appended to the workbook's stylesheet when missing."""
 
-    def __init__(self, styles: Styles, config: Config) -> None:
+    def __init__(self, styles: Styles, header_colour: str) -> None:
         self.styles = styles
-        self.config = config
+        self.header_colour = header_colour
         self._xfs: dict[Look, int] = {Look(): 0}
 
     def xf(self, look: Look) -> int:
         if look not in self._xfs:
+            p = self.styles.p
+            wrap = element(p, "alignment", {"vertical": "center", "wrapText": "1"})
             self._xfs[look] = self.styles.derive(
                 0,
                 number_format=look.number_format,
-                fill=solid_fill(self.styles.p, self.config.couleur_entete) if look.fill else None,
-                font_xml=self._font(look.font) if look.font else None,
-                alignment_xml=_WRAP if look.wrap else None,
+                fill=solid_fill(p, self.header_colour) if look.fill else None,
+                font=self._font(look.font) if look.font else None,
+                alignment=wrap if look.wrap else None,
             )
         return self._xfs[look]
 
-    def _font(self, kind: str) -> str:
+    def _font(self, kind: str) -> bytes:
+        p = self.styles.p
         size, name = self.styles.default_font()
-        name = escape_attr(name)
-        if kind == _HEADER:
-            return f'<font><b/><sz val="{size}"/><color rgb="FFFFFFFF"/><name val="{name}"/></font>'
-        if kind == _LINK:
-            return f'<font><u/><sz val="{size}"/><color rgb="FF0563C1"/><name val="{name}"/></font>'
+        mark, colour = {_HEADER: ("b", "FFFFFFFF"), _LINK: ("u", "FF0563C1")}.get(kind, ("b", None))
         size = {_TITLE: "14", _BLOCK_TITLE: "12"}.get(kind, size)
-        return f'<font><b/><sz val="{size}"/><name val="{name}"/></font>'
+        return element(
+            p,
+            "font",
+            None,
+            element(p, mark),
+            element(p, "sz", {"val": size}),
+            *([element(p, "color", {"rgb": colour})] if colour else []),
+            element(p, "name", {"val": name}),
+        )
 
 
 def cell_looks(sheet: OwnedSheet) -> dict[tuple[int, int], Look]:
@@ -140,35 +145,43 @@ def render_owned_sheet(sheet: OwnedSheet, styles: OwnedStyles, drawing_rid: str 
     width = table_width(sheet)
     height = len(rows) or 1
     looks = cell_looks(sheet)
-    out = [
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        f'<worksheet xmlns="{NS_MAIN}" xmlns:r="{NS_R}">'
-        f'<dimension ref="A1:{col_letters(width)}{height}"/>'
-        '<sheetViews><sheetView workbookViewId="0">'
-    ]
     header = sheet.header_row
+    parts: list[bytes] = [element(b"", "dimension", {"ref": f"A1:{col_letters(width)}{height}"})]
+    view: list[bytes] = []
     if header >= 1:
-        out.append(
-            f'<pane ySplit="{header}" topLeftCell="A{header + 1}" activePane="bottomLeft" '
-            'state="frozen"/><selection pane="bottomLeft"/>'
+        view.append(
+            element(
+                b"",
+                "pane",
+                {
+                    "ySplit": header,
+                    "topLeftCell": f"A{header + 1}",
+                    "activePane": "bottomLeft",
+                    "state": "frozen",
+                },
+            )
         )
-    out.append('</sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/>')
+        view.append(element(b"", "selection", {"pane": "bottomLeft"}))
+    sheet_view = element(b"", "sheetView", {"workbookViewId": "0"}, *view, text="")
+    parts.append(element(b"", "sheetViews", None, sheet_view))
+    parts.append(element(b"", "sheetFormatPr", {"defaultRowHeight": "15"}))
     if sheet.widths:
-        out.append("<cols>")
-        for i, w in enumerate(sheet.widths, start=1):
-            out.append(f'<col min="{i}" max="{i}" width="{float(w):g}" customWidth="1"/>')
-        out.append("</cols>")
+        cols = [
+            element(b"", "col", {"min": i, "max": i, "width": f"{float(w):g}", "customWidth": "1"})
+            for i, w in enumerate(sheet.widths, start=1)
+        ]
+        parts.append(element(b"", "cols", None, *cols))
     heights = {}
     if header >= 1:
         for r in (header, *sheet.subheader_rows):
             h = header_height(sheet, r)
             if h is not None:
                 heights[r] = h
-    out.append("<sheetData>")
     styled: dict[int, set[int]] = {}
     for r, c in looks:
         styled.setdefault(r, set()).add(c)
     last_row = max([len(rows), *styled], default=0)
+    lines: list[bytes] = []
     for r in range(1, last_row + 1):
         values = rows[r - 1] if r <= len(rows) else []
         columns = {c for c, v in enumerate(values, start=1) if v is not None and v != ""}
@@ -181,29 +194,33 @@ def render_owned_sheet(sheet: OwnedSheet, styles: OwnedStyles, drawing_rid: str 
             style = styles.xf(looks[(r, c)]) if (r, c) in looks else 0
             if obj is None and style == 0:
                 continue
-            cells.append(cell_xml(b"", r, c, style, _value(obj)).decode("utf-8"))
-        ht = f' ht="{heights[r]:g}" customHeight="1"' if r in heights else ""
-        if cells or ht:
-            out.append(f'<row r="{r}"{ht}>' + "".join(cells) + "</row>")
-    out.append("</sheetData>")
+            cells.append(cell_xml(b"", r, c, style, _value(obj)))
+        size = {"ht": f"{heights[r]:g}", "customHeight": "1"} if r in heights else {}
+        if cells or size:
+            lines.append(element(b"", "row", {"r": r, **size}, *cells))
+    parts.append(element(b"", "sheetData", None, *lines, text=""))
     filtered = filter_range(sheet)
     if filtered:
-        out.append(f'<autoFilter ref="{filtered.replace("$", "")}"/>')
+        parts.append(element(b"", "autoFilter", {"ref": filtered.replace("$", "")}))
     if sheet.links:
-        out.append("<hyperlinks>")
-        for (r, c), location in sorted(sheet.links.items()):
-            out.append(
-                f'<hyperlink ref="{cell_ref(r, c)}" location="{escape_attr(location.lstrip("#"))}"'
-                ' display="' + escape_attr(_display(rows, r, c)) + '"/>'
+        links = [
+            element(
+                b"",
+                "hyperlink",
+                {
+                    "ref": cell_ref(r, c),
+                    "location": location.lstrip("#"),
+                    "display": _display(rows, r, c),
+                },
             )
-        out.append("</hyperlinks>")
-    out.append(
-        '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
-    )
+            for (r, c), location in sorted(sheet.links.items())
+        ]
+        parts.append(element(b"", "hyperlinks", None, *links))
+    margins = {"left": "0.7", "right": "0.7", "top": "0.75", "bottom": "0.75"}
+    parts.append(element(b"", "pageMargins", {**margins, "header": "0.3", "footer": "0.3"}))
     if drawing_rid:
-        out.append(f'<drawing r:id="{escape_attr(drawing_rid)}"/>')
-    out.append("</worksheet>")
-    return "".join(out).encode("utf-8")
+        parts.append(element(b"", "drawing", {"r:id": drawing_rid}))
+    return declaration() + element(b"", "worksheet", {"xmlns": NS_MAIN, "xmlns:r": NS_R}, *parts)
 
 
 def _value(obj: object) -> Value:
