@@ -91,10 +91,18 @@ def cell_looks(sheet: OwnedSheet) -> dict[tuple[int, int], Look]:
     update((2, 1), font=_BOLD)
     for r in sheet.title_rows:
         update((r, 1), font=_BLOCK_TITLE)
+    plain: dict[str | None, Look] = {}  # most cells: one look per number format, shared
     for key, fmt in sheet.number_formats.items():
-        update(key, number_format=fmt)
+        if key in looks:
+            update(key, number_format=fmt)
+        else:
+            looks[key] = plain.get(fmt) or plain.setdefault(fmt, Look(number_format=fmt))
+    link = Look(font=_LINK)
     for key in sheet.links:
-        update(key, font=_LINK)
+        if key in looks:
+            update(key, font=_LINK)
+        else:
+            looks[key] = link
     return looks
 
 

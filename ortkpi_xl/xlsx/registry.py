@@ -17,7 +17,6 @@ from collections.abc import Callable
 from ..workbook.changes import OwnedSheet
 from ..workbook.marks import HEADER, REGISTRY_SHEET, Marks
 from .sheetxml import Cell, SheetPart
-from .xmlscan import iter_tags, root_children
 
 __all__ = [
     "REGISTRY_SHEET",
@@ -51,27 +50,26 @@ def read_registry(sheet: SheetPart, shared: Callable[[], list[str]]) -> Marks:
     return Marks.from_rows(rows)
 
 
+_V = re.compile(rb"<(?:[\w.-]+:)?v>([^<]*)</(?:[\w.-]+:)?v\s*>")
+_T = re.compile(rb"<(?:[\w.-]+:)?t(?:\s[^>]*)?>([^<]*)</(?:[\w.-]+:)?t\s*>")
+_PHONETIC = re.compile(rb"<((?:[\w.-]+:)?)rPh\b.*?</\1rPh\s*>", re.S)
+
+
+def _text(raw: bytes) -> str:
+    text = raw.decode("utf-8")
+    return html.unescape(text) if "&" in text else text
+
+
 def cell_text(sheet: SheetPart, cell: Cell | None, shared: Callable[[], list[str]]) -> str:
     """The text of a cell written by any program (inline, shared or formula string)."""
     if cell is None or cell.span.tag.kind == "empty":
         return ""
-    data = sheet.data
+    body = cell.bytes()[cell.span.tag.end - cell.span.start :]
     kind = cell.attrs.get("t", "n")
-    texts: list[str] = []
-    value = ""
-    inside = None
-    for tag in iter_tags(data, cell.span.inner_start, cell.span.end):
-        if tag.kind == "start" and tag.local in (b"t", b"v"):
-            inside = (tag.local, tag.end)
-        elif tag.kind == "end" and inside and tag.local == inside[0]:
-            text = html.unescape(data[inside[1] : tag.start].decode("utf-8"))
-            if inside[0] == b"t":
-                texts.append(text)
-            else:
-                value = text
-            inside = None
     if kind == "inlineStr":
-        return "".join(texts)
+        return "".join(_text(t) for t in _T.findall(_PHONETIC.sub(b"", body)))
+    found = _V.search(body)
+    value = _text(found.group(1)) if found else ""
     if kind == "s":
         strings = shared()
         index = int(value) if value.isdigit() else -1
@@ -79,21 +77,14 @@ def cell_text(sheet: SheetPart, cell: Cell | None, shared: Callable[[], list[str
     return value
 
 
+_SI = re.compile(rb"<((?:[\w.-]+:)?)si(?:\s[^>]*)?(?:/>|>(.*?)</\1si\s*>)", re.S)
+
+
 def shared_strings(data: bytes) -> list[str]:
     """The shared string table as plain texts (rich runs joined, phonetic runs left out)."""
-    _, items = root_children(data)
     out = []
-    for si in items:
-        parts = []
-        inside = None
-        skip = 0
-        for tag in iter_tags(data, si.inner_start, si.end):
-            if tag.local == b"rPh":
-                skip += 1 if tag.kind == "start" else -1 if tag.kind == "end" else 0
-            elif tag.local == b"t" and tag.kind == "start" and not skip:
-                inside = tag.end
-            elif tag.local == b"t" and tag.kind == "end" and inside is not None:
-                parts.append(html.unescape(data[inside : tag.start].decode("utf-8")))
-                inside = None
-        out.append("".join(parts))
+    for _, body in _SI.findall(data):
+        if b"rPh" in body:
+            body = _PHONETIC.sub(b"", body)
+        out.append("".join(_text(t) for t in _T.findall(body)))
     return out

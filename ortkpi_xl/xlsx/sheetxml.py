@@ -38,6 +38,7 @@ MAX_TEXT = 32_767  # Excel's limit for a cell's text
 _REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
 _ROW_R = re.compile(rb"""\sr\s*=\s*["'](\d+)["']""")
 _CELL_R = re.compile(rb"""\sr\s*=\s*["']\$?([A-Za-z]{1,3})\$?(\d+)["']""")
+_STYLE = re.compile(rb"""\ss\s*=\s*["']\s*(\d+)\s*["']""")
 
 
 @functools.lru_cache(maxsize=20_000)
@@ -126,6 +127,12 @@ class _Patterns:
         first_r = rb"""(?:\s+r\s*=\s*["']([A-Za-z]{1,3})(\d+)["'])?"""
         self.cell_ref = element(b"c", rb"(" + first_r + _ATTRS[1:])
         self.formula = element(b"f")
+        # a whole cell and its column letters, for a quick comparison of rows (findall)
+        self.cell_whole = re.compile(
+            rb"(<" + q + rb"""c\s+r\s*=\s*["']([A-Za-z]{1,3})\d+["'](?:[^>"']|"[^"]*"|'[^']*')*?"""
+            rb"(?:/>|>.*?</" + q + rb"c\s*>))",
+            re.S,
+        )
         self.formula_start = re.compile(rb"<" + q + rb"f(?=[\s/>])")
         self.cell_start = re.compile(rb"<" + q + rb"c(?=[\s/>])")
 
@@ -173,7 +180,10 @@ class Cell:
 
     @property
     def style(self) -> int:
-        return int(self.attrs.get("s", "0") or 0)
+        if self._attrs is None:  # the style alone, without parsing every attribute
+            found = _STYLE.search(self._match.group(1))
+            return int(found.group(1)) if found else 0
+        return int(self._attrs.get("s", "0") or 0)
 
     @property
     def formula(self) -> Formula | None:
@@ -281,21 +291,17 @@ class SheetPart:
         self._cells[row] = out
         return out
 
-    def cell_bytes(self, row: int) -> dict[int, bytes] | None:
-        """Column → bytes of each ``<c>`` of a row, quickly; None if a reference is missing."""
-        cached = self._cells.get(row)
-        if cached is not None:
-            return {col: cell.bytes() for col, cell in cached.items()}
+    def cells_by_letters(self, row: int) -> dict[bytes, bytes] | None:
+        """Column letters → bytes of each ``<c>`` of a row, quickly (one scan in C); None
+        when a cell's reference is not its first attribute (then use ``cells``)."""
         span = self.rows.get(row)
         if span is None or span.tag.kind == "empty":
             return {}
-        out: dict[int, bytes] = {}
-        for match in self.patterns.cell_ref.finditer(self.data, span.inner_start, span.end):
-            letters = match.group(2)
-            if letters is None:
-                return None
-            out[_col_index(letters)] = match.group()
-        return out
+        data, patterns = self.data, self.patterns
+        found = patterns.cell_whole.findall(data, span.inner_start, span.end)
+        if len(found) != len(patterns.cell_start.findall(data, span.inner_start, span.end)):
+            return None
+        return {letters: whole for whole, letters in found}
 
     def formulas(self) -> list[Cell]:
         """Every cell holding an ``<f>``: found from its ``<f>``, back to its ``<c>``."""

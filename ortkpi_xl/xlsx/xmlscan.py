@@ -115,7 +115,8 @@ def parse_attrs(raw: bytes) -> dict[str, str]:
     out: dict[str, str] = {}
     for match in _ATTR.finditer(raw):
         value = match.group(2) if match.group(2) is not None else match.group(3)
-        out[match.group(1).decode("utf-8")] = html.unescape(value.decode("utf-8"))
+        text = value.decode("utf-8")
+        out[match.group(1).decode("utf-8")] = html.unescape(text) if "&" in text else text
     return out
 
 

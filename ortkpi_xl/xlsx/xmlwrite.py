@@ -9,41 +9,53 @@ No module joins tags by hand, so none can forget an escape or a prefix.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
 _INVALID_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _ESCAPED_LOOKALIKE = re.compile("_(x[0-9A-Fa-f]{4}_)")
-_PLAIN = re.compile('[^&<>"\n\x00-\x1f_\ufffe\uffff]*')
+
+
+def _plain(text: str) -> bool:
+    """Nothing to escape (nearly every text): no markup character, no control character, no
+    underscore (which could start an ``_xHHHH_`` escape)."""
+    return text.isprintable() and not (
+        "&" in text or "<" in text or ">" in text or '"' in text or "_" in text
+    )
 
 
 def escape_text(text: str) -> str:
     """Text content: XML escapes, plus OOXML ``_xHHHH_`` for characters XML cannot hold."""
-    if _PLAIN.fullmatch(text):
-        return text  # nearly every text: nothing to do
+    if _plain(text):
+        return text
     text = _ESCAPED_LOOKALIKE.sub(r"_x005F_\1", text)
     text = _INVALID_XML_CHARS.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def escape_attr(text: str) -> str:
-    if _PLAIN.fullmatch(text):
+    if _plain(text):
         return text
     return escape_text(text).replace('"', "&quot;").replace("\n", "&#10;")
 
 
-Attrs = Mapping[str, object] | Iterable[tuple[str, object]]
+Attrs = Mapping[str, object] | list[tuple[str, object]] | tuple[tuple[str, object], ...]
 
 
-def attributes(attrs: Attrs | None) -> bytes:
+def attributes(attrs: Attrs | None) -> str:
     """`` a="1" b="x"``: ``None`` values are left out, the others escaped."""
     if not attrs:
-        return b""
-    items = attrs.items() if isinstance(attrs, Mapping) else attrs
-    return "".join(
-        f' {key}="{escape_attr(value if isinstance(value, str) else str(value))}"'
-        for key, value in items
-        if value is not None
-    ).encode("utf-8")
+        return ""
+    out = []
+    items = attrs if type(attrs) in (list, tuple) else attrs.items()  # type: ignore[union-attr]
+    for key, value in items:
+        if value is None:
+            continue
+        if type(value) is int:
+            value = str(value)
+        elif type(value) is not str or not _plain(value):
+            value = escape_attr(str(value))
+        out.append(f' {key}="{value}"')
+    return "".join(out)
 
 
 def element(
@@ -58,14 +70,18 @@ def element(
     ``p`` is the prefix of the part's namespace (``b""`` or ``b"x:"``); ``content`` are child
     elements already written; ``text`` is escaped. ``text=""`` still writes an open/close pair.
     """
-    tag = p + name.encode("ascii")
-    head = b"<" + tag + attributes(attrs)
+    tag = p.decode("ascii") + name if p else name
+    head = f"<{tag}{attributes(attrs)}"
     if text is None and not content:
-        return head + b"/>"
-    body = b"".join(content)
-    if text:
-        body += escape_text(text).encode("utf-8")
-    return head + b">" + body + b"</" + tag + b">"
+        return (head + "/>").encode("utf-8")
+    if text and not _plain(text):
+        text = escape_text(text)
+    inner = b"".join(content) if content else b""
+    return (
+        (head + ">").encode("utf-8") + inner + f"{text or ''}</{tag}>".encode()
+        if inner
+        else f"{head}>{text or ''}</{tag}>".encode()
+    )
 
 
 def declaration() -> bytes:
