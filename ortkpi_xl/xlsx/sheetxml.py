@@ -31,7 +31,7 @@ from .xmlscan import (
     set_attr,
     splice,
 )
-from .xmlwrite import element
+from .xmlwrite import cell_element, element
 
 MAX_TEXT = 32_767  # Excel's limit for a cell's text
 
@@ -441,7 +441,6 @@ def value_for(obj: object) -> Value:
 
 
 _DROPPED_ATTRS = {"r", "s", "t", "cm", "vm"}
-_KIND_ATTR = {"str": "inlineStr", "b": "b"}
 
 
 def cell_xml(
@@ -449,21 +448,8 @@ def cell_xml(
 ) -> bytes:
     """A ``<c>`` holding ``value`` (inline text, never a formula) in style ``style``; ``keep``
     are attributes of the cell it replaces (phonetic, …) other than what the value decides."""
-    attrs: list[tuple[str, object]] = [
-        ("r", cell_ref(row, col)),
-        ("s", style or None),
-        ("t", _KIND_ATTR.get(value.kind)),
-    ]
-    if keep:
-        attrs += [(k, v) for k, v in keep.items() if k not in _DROPPED_ATTRS]
-    if value.kind == "empty":
-        return element(p, "c", attrs)
-    if value.kind == "str":
-        text = value.text
-        space = "preserve" if text != text.strip() or "\n" in text else None
-        inner = element(p, "is", None, element(p, "t", {"xml:space": space}, text=text))
-        return element(p, "c", attrs, inner)
-    return element(p, "c", attrs, element(p, "v", None, text=value.text))
+    extra = [(k, v) for k, v in keep.items() if k not in _DROPPED_ATTRS] if keep else None
+    return cell_element(p, cell_ref(row, col), style, value.kind, value.text, extra)
 
 
 def formula_xml(p: bytes, text: str) -> bytes:
