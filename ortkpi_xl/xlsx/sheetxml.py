@@ -104,10 +104,10 @@ class Formula:
 _ATTRS = rb"""((?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*)"""
 
 
-class _Patterns:
+class Patterns:
     """Compiled patterns for one namespace prefix (rows and cells never nest)."""
 
-    _cache: dict[bytes, _Patterns] = {}
+    _cache: dict[bytes, Patterns] = {}
 
     def __init__(self, p: bytes) -> None:
         self.p = p
@@ -137,9 +137,9 @@ class _Patterns:
         self.cell_start = re.compile(rb"<" + q + rb"c(?=[\s/>])")
 
     @classmethod
-    def get(cls, p: bytes) -> _Patterns:
+    def get(cls, p: bytes) -> Patterns:
         if p not in cls._cache:
-            cls._cache[p] = _Patterns(p)
+            cls._cache[p] = Patterns(p)
         return cls._cache[p]
 
 
@@ -158,7 +158,7 @@ class Cell:
     __slots__ = ("row", "col", "_match", "_data", "_patterns", "_span", "_attrs", "_formula")
 
     def __init__(
-        self, row: int, col: int, match: re.Match[bytes], data: bytes, patterns: _Patterns
+        self, row: int, col: int, match: re.Match[bytes], data: bytes, patterns: Patterns
     ) -> None:
         self.row, self.col, self._match = row, col, match
         self._data, self._patterns = data, patterns
@@ -227,7 +227,7 @@ class SheetPart:
         if ns != NS_MAIN:
             raise XmlProblem("espace de noms inattendu pour une feuille")
         self.p = prefix_of(self.root)
-        self.patterns = _Patterns.get(self.p)
+        self.patterns = Patterns.get(self.p)
         self.sheet_data = self.kid("sheetData")
         if self.sheet_data is None:
             raise XmlProblem("feuille sans <sheetData>")

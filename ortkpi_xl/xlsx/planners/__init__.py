@@ -11,12 +11,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from ...workbook.changes import ChangeSet
-from ...workbook.marks import REGISTRY_SHEET, Marks
-from ..opc import REL_SHARED_STRINGS, REL_STYLES, REL_WORKSHEET, Package
+from ...workbook.marks import REGISTRY_SHEET
+from ..opc import REL_STYLES, REL_WORKSHEET, Package
 from ..options import WriteOptions
 from ..plan import Plan
-from ..registry import read_registry, registry_sheet, shared_strings
-from ..sheetxml import SheetPart
+from ..registry import read_registry, registry_sheet
 from ..styles import Styles
 from ..xmlscan import XmlProblem
 from .base import Planning
@@ -94,23 +93,4 @@ def _read_registry(planning: Planning, book: WorkbookPart) -> None:
     rel, part = book.sheet_part(entry)
     if part is None or rel is None or rel.type != REL_WORKSHEET:
         return
-    try:
-        planning.registry = read_registry(SheetPart(planning.pkg.read(part)), _strings(planning))
-    except XmlProblem:
-        planning.registry = Marks()
-
-
-def _strings(planning: Planning):  # type: ignore[no-untyped-def]
-    """The shared strings, loaded only if a cell needs them."""
-    loaded: list[list[str]] = []
-
-    def get() -> list[str]:
-        if not loaded:
-            found: list[str] = []
-            for rel in planning.pkg.rels(planning.plan.workbook_part):
-                if rel.type == REL_SHARED_STRINGS and rel.part and planning.pkg.has(rel.part):
-                    found = shared_strings(planning.pkg.read(rel.part))
-            loaded.append(found)
-        return loaded[0]
-
-    return get
+    planning.registry, _ = read_registry(planning.pkg)
