@@ -127,12 +127,6 @@ class Patterns:
         first_r = rb"""(?:\s+r\s*=\s*["']([A-Za-z]{1,3})(\d+)["'])?"""
         self.cell_ref = element(b"c", rb"(" + first_r + _ATTRS[1:])
         self.formula = element(b"f")
-        # a whole cell and its column letters, for a quick comparison of rows (findall)
-        self.cell_whole = re.compile(
-            rb"(<" + q + rb"""c\s+r\s*=\s*["']([A-Za-z]{1,3})\d+["'](?:[^>"']|"[^"]*"|'[^']*')*?"""
-            rb"(?:/>|>.*?</" + q + rb"c\s*>))",
-            re.S,
-        )
         self.formula_start = re.compile(rb"<" + q + rb"f(?=[\s/>])")
         self.cell_start = re.compile(rb"<" + q + rb"c(?=[\s/>])")
 
@@ -290,18 +284,6 @@ class SheetPart:
             out[col] = Cell(row, col, match, data, patterns)
         self._cells[row] = out
         return out
-
-    def cells_by_letters(self, row: int) -> dict[bytes, bytes] | None:
-        """Column letters → bytes of each ``<c>`` of a row, quickly (one scan in C); None
-        when a cell's reference is not its first attribute (then use ``cells``)."""
-        span = self.rows.get(row)
-        if span is None or span.tag.kind == "empty":
-            return {}
-        data, patterns = self.data, self.patterns
-        found = patterns.cell_whole.findall(data, span.inner_start, span.end)
-        if len(found) != len(patterns.cell_start.findall(data, span.inner_start, span.end)):
-            return None
-        return {letters: whole for whole, letters in found}
 
     def formulas(self) -> list[Cell]:
         """Every cell holding an ``<f>``: found from its ``<f>``, back to its ``<c>``."""
