@@ -9,14 +9,17 @@ appended to the stylesheet (reused on the next run, so a second run changes noth
 
 from __future__ import annotations
 
+import re
+
 from ...workbook.changes import PendingRule
 from ..condformat import is_tool_rule, priority_of, rule_xml, rules_of
 from ..plan import RuleEdit
-from ..sheetxml import insert_before
+from ..sheetxml import SheetPart, insert_before
 from ..styles import highlight_dxf
 from .base import Planning
 from .sheet import EditedSheet
 
+_PRIORITY = re.compile(rb"""<(?:[\w.-]+:)?cfRule\b[^>]*?\spriority\s*=\s*["'](\d+)["']""")
 # children of <worksheet> the schema puts after <conditionalFormatting> (CT_Worksheet)
 AFTER_CONDITIONAL_FORMATTING = (
     "dataValidations",
@@ -54,7 +57,8 @@ def plan_rule(planning: Planning, work: EditedSheet, rule: PendingRule) -> None:
     if rule.ranges:
         sqref = " ".join(rule.ranges)
         dxf = planning.styles.dxf_id(highlight_dxf(planning.styles.p, rule.colour))
-        priority = max([priority_of(r) for r in rules if r not in ours] + [0]) + 1
+        others = [priority_of(r) for r in rules if r not in ours] + _extension_priorities(sheet)
+        priority = max(others + [0]) + 1
         new = rule_xml(sheet.p, sqref, rule.formula, dxf, priority)
         planning.registry.rules[work.name] = (sqref, rule.formula)
     else:
@@ -79,6 +83,16 @@ def plan_rule(planning: Planning, work: EditedSheet, rule: PendingRule) -> None:
         edits.append((pos, pos, new))
     work.patcher.extra.extend(edits)
     planning.plan.rule_edits[work.part] = RuleEdit(recorded, tuple(r.data for r in ours), new)
+
+
+def _extension_priorities(sheet: SheetPart) -> list[int]:
+    """Priorities of the rules Excel keeps in the sheet's extensions (data bars, icon sets…):
+    they share one order with the others."""
+    ext = sheet.kid("extLst")
+    if ext is None:
+        return []
+    found = _PRIORITY.findall(sheet.data, ext.start, ext.end)
+    return [int(p) for p in found]
 
 
 def _alone(rule, rules) -> bool:  # type: ignore[no-untyped-def]
