@@ -38,6 +38,8 @@ MAX_TEXT = 32_767  # Excel's limit for a cell's text
 _REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
 _ROW_R = re.compile(rb"""\sr\s*=\s*["'](\d+)["']""")
 _CELL_R = re.compile(rb"""\sr\s*=\s*["']\$?([A-Za-z]{1,3})\$?(\d+)["']""")
+# a cell's attributes as Excel, openpyxl and LibreOffice write them: r, then s, then t
+_USUAL = re.compile(rb"""\s+r="([A-Z]{1,3}\d+)"(?:\s+s="(\d+)")?(?:\s+t="(\w+)")?\s*""")
 _STYLE = re.compile(rb"""\ss\s*=\s*["']\s*(\d+)\s*["']""")
 
 
@@ -171,6 +173,22 @@ class Cell:
         if self._attrs is None:
             self._attrs = parse_attrs(self._match.group(1))
         return self._attrs
+
+    @property
+    def kind(self) -> str:
+        """The value type (``t``): "n", "s", "str", "b", "e", "inlineStr"…"""
+        if self._attrs is None:
+            usual = _USUAL.fullmatch(self._match.group(1))
+            if usual is not None:
+                return usual.group(3).decode() if usual.group(3) else "n"
+        return self.attrs.get("t", "n")
+
+    @property
+    def other_attrs(self) -> dict[str, str] | None:
+        """Attributes besides the reference, style and type (phonetic, metadata…), if any."""
+        if self._attrs is None and _USUAL.fullmatch(self._match.group(1)) is not None:
+            return None
+        return self.attrs
 
     @property
     def style(self) -> int:
@@ -565,7 +583,7 @@ class SheetPatcher:
             if cell.span.tag.kind == "empty" and new_start.endswith(b">") and not rest:
                 return new_start
             return new_start + rest
-        return cell_xml(p, edit.row, edit.col, style, edit.value, cell.attrs)
+        return cell_xml(p, edit.row, edit.col, style, edit.value, cell.other_attrs)
 
     @staticmethod
     def _widen_spans(start_tag: bytes, new_cols: list[int]) -> bytes:

@@ -160,7 +160,7 @@ class Styles:
         self.added: dict[str, list[bytes]] = {name: [] for name in self.items}
         self._created: set[str] = set()
         self._canon: dict[str, list[tuple]] = {}  # built for a list when first searched
-        self._fill_ids: dict[int, int] = {}
+        self._fills_of: dict[int, bytes] = {}
 
     # -- lookup -------------------------------------------------------------------------------
 
@@ -178,9 +178,14 @@ class Styles:
         return match.group(1).decode() if match else default
 
     def fill_of_xf(self, index: int) -> bytes:
-        fills = self.all("fills")
-        fill_id = int(self.xf_attr(index, "fillId"))
-        return fills[fill_id] if 0 <= fill_id < len(fills) else b""
+        """The ``<fill>`` a cell format shows (an entry never changes once written)."""
+        found = self._fills_of.get(index)
+        if found is None:
+            fills = self.all("fills")
+            fill_id = int(self.xf_attr(index, "fillId"))
+            found = fills[fill_id] if 0 <= fill_id < len(fills) else b""
+            self._fills_of[index] = found
+        return found
 
     def locked(self, index: int) -> bool:
         """Cell protection of an ``xf``: locked unless ``<protection locked="0"/>``."""

@@ -229,7 +229,7 @@ def _kept_number(cell: Cell, number: float, value: Value) -> Value:
     openpyxl (the template, older versions of the tool) stores numbers with 16 digits: that is
     the same result, and rewriting it with 17 would be a change of value for nothing.
     """
-    if cell.formula is not None or cell.attrs.get("t", "n") != "n":
+    if cell.kind != "n" or cell.formula is not None:
         return value
     match = _NUMBER_V.search(cell.bytes())
     if match is None:

@@ -22,6 +22,7 @@ class CellFormats:
         self.styles = planning.styles
         self._derived: dict[tuple[int, str | None, bytes | None], int] = {}
         self._codes: dict[int, str | None] = {}
+        self._paints: dict[str, bytes] = {}
 
     def code(self, xf: int) -> str | None:
         """The number format code of cell format ``xf``."""
@@ -67,7 +68,9 @@ class CellFormats:
         if step.kept:
             planning.report.fills_kept.append(f"« {sheet} »!{ref}")
         if step.paint:
-            return solid_fill(styles.p, step.paint)
+            if step.paint not in self._paints:
+                self._paints[step.paint] = solid_fill(styles.p, step.paint)
+            return self._paints[step.paint]
         if step.restore is not None:
             return styles.with_prefix(step.restore or NO_FILL)
         return None
