@@ -27,6 +27,7 @@ from .opc import REL_SHARED_STRINGS, REL_STYLES, REL_WORKSHEET, Package
 from .sheetxml import Patterns, cell_ref, col_index, col_letters, parse_range
 from .styles import Styles
 from .xmlscan import (
+    Span,
     XmlProblem,
     check_part,
     children,
@@ -93,7 +94,7 @@ def is_date_format(code: str | None) -> bool:
 
 def is_duration_format(code: str | None) -> bool:
     """``[h]:mm``-like formats: elapsed time, not a time of day."""
-    return bool(code) and _DURATION.search(code.split(";")[0]) is not None  # type: ignore[union-attr]
+    return code is not None and _DURATION.search(code.split(";")[0]) is not None
 
 
 def from_serial(value: float, date1904: bool, duration: bool) -> object:
@@ -417,7 +418,7 @@ class _Reader:
                 shared[group] = Translator(text, cell_ref(row, col))
         return text
 
-    def _tables(self, part: str, data: bytes, parts_span) -> list[TableInfo]:  # type: ignore[no-untyped-def]
+    def _tables(self, part: str, data: bytes, parts_span: Span) -> list[TableInfo]:
         rels = {r.id: r for r in self.pkg.rels(part)}
         out = []
         for child in children(data, parts_span.tag, parts_span.end):
@@ -500,7 +501,9 @@ def _column(letters: bytes) -> int:
 
 
 def _int(text: str | None, default: int = 0) -> int:
+    if not text:
+        return default
     try:
-        return int(text) if text not in (None, "") else default  # type: ignore[arg-type]
+        return int(text)
     except ValueError:
         return default

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from ...workbook.changes import PendingRule
-from ..condformat import is_tool_rule, priority_of, rule_xml, rules_of
+from ..condformat import Rule, is_tool_rule, priority_of, rule_xml, rules_of
 from ..plan import RuleEdit
 from ..sheetxml import SheetPart, insert_before
 from ..styles import highlight_dxf
@@ -95,6 +95,6 @@ def _extension_priorities(sheet: SheetPart) -> list[int]:
     return [int(p) for p in found]
 
 
-def _alone(rule, rules) -> bool:  # type: ignore[no-untyped-def]
+def _alone(rule: Rule, rules: list[Rule]) -> bool:
     """Is ``rule`` the only cfRule of its element?"""
     return sum(1 for r in rules if r.holder.start == rule.holder.start) == 1
