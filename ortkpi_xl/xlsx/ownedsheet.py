@@ -16,9 +16,9 @@ from dataclasses import dataclass, replace
 
 from ..workbook.changes import OwnedSheet
 from .opc import NS_MAIN, NS_R
-from .sheetxml import Value, cell_ref, cell_xml, col_letters, value_for
+from .sheetxml import MAX_TEXT, cell_ref, col_letters, value_for
 from .styles import Styles, solid_fill
-from .xmlwrite import declaration, element
+from .xmlwrite import cell_element, declaration, element
 
 _HEADER, _TITLE, _BOLD, _BLOCK_TITLE, _LINK = "header", "title", "bold", "block", "link"
 
@@ -190,19 +190,24 @@ def render_owned_sheet(sheet: OwnedSheet, styles: OwnedStyles, drawing_rid: str 
         styled.setdefault(r, set()).add(c)
     last_row = max([len(rows), *styled], default=0)
     lines: list[bytes] = []
+    widest = max([width, *(c for _, c in looks)])
+    letters = [""] + [col_letters(c) for c in range(1, widest + 1)]
     for r in range(1, last_row + 1):
         values = rows[r - 1] if r <= len(rows) else []
-        columns = {c for c, v in enumerate(values, start=1) if v is not None and v != ""}
-        columns |= styled.get(r, set())
+        columns = [c for c, v in enumerate(values, start=1) if v is not None and v != ""]
+        marked = styled.get(r)
+        if marked:
+            columns = sorted(marked.union(columns))
         cells = []
-        for c in sorted(columns):
+        for c in columns:
             obj = values[c - 1] if c <= len(values) else None
             if obj == "":  # no text: an empty cell, as openpyxl reads one back from the template
                 obj = None
-            style = styles.xf(looks[(r, c)]) if (r, c) in looks else 0
+            style = styles.xf(looks[(r, c)]) if marked and c in marked else 0
             if obj is None and style == 0:
                 continue
-            cells.append(cell_xml(b"", r, c, style, _value(obj)))
+            kind, text = _value(obj)
+            cells.append(cell_element(b"", f"{letters[c]}{r}", style, kind, text))
         size = {"ht": f"{heights[r]:g}", "customHeight": "1"} if r in heights else {}
         if cells or size:
             lines.append(element(b"", "row", {"r": r, **size}, *cells))
@@ -231,15 +236,15 @@ def render_owned_sheet(sheet: OwnedSheet, styles: OwnedStyles, drawing_rid: str 
     return declaration() + element(b"", "worksheet", {"xmlns": NS_MAIN, "xmlns:r": NS_R}, *parts)
 
 
-def _value(obj: object) -> Value:
-    """Numbers with 16 significant digits, as openpyxl writes the template's owned sheets, so
-    both writers give the same table (17 digits only when 16 would not read back)."""
-    value = value_for(obj)
-    if isinstance(obj, float) and value.kind == "n":
-        short = f"{obj:.16g}"
-        if math.isfinite(float(short)):
-            return Value("n", short)
-    return value
+def _value(obj: object) -> tuple[str, str]:
+    """(kind, text) of a cell: numbers with 16 significant digits, as openpyxl writes the
+    template's owned sheets, so both writers give the same table."""
+    if type(obj) is str and len(obj) <= MAX_TEXT:
+        return "str", obj
+    if type(obj) is float and math.isfinite(obj) and abs(obj) < 1e300:
+        return "n", f"{obj:.16g}"
+    value = value_for(obj)  # the rest, and what Excel cannot hold (refused)
+    return value.kind, value.text
 
 
 def _display(rows: list[list[object]], r: int, c: int) -> str:
