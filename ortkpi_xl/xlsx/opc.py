@@ -12,7 +12,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .xmlscan import check_part, parse_tree, prefix_of, root_children, splice
+from .xmlscan import check_part, enclosed, parse_tree, prefix_of, root_children, splice
 from .xmlwrite import declaration, element
 from .zipio import raw_member
 
@@ -225,9 +225,9 @@ class ChildEditor:
         if self.appended:
             added = b"".join(self.appended)
             if self.root.kind == "empty":
-                head = self.data[self.root.start : self.root.end][:-2].rstrip() + b">"
-                closing = b"</" + self.root.name + b">"
-                edits.append((self.root.start, self.root.end, head + added + closing))
+                head = self.data[self.root.start : self.root.end]
+                whole = enclosed(head, self.root.name, added)
+                edits.append((self.root.start, self.root.end, whole))
             else:
                 pos = self.data.rfind(b"</")
                 edits.append((pos, pos, added))

@@ -22,9 +22,9 @@ from .xmlscan import (
     XmlProblem,
     check_part,
     children,
+    enclosed,
     filled,
     namespace_of,
-    opened,
     parse_attrs,
     prefix_of,
     root_children,
@@ -546,7 +546,7 @@ class SheetPatcher:
             start_tag = data[span.tag.start : span.tag.end]
             new_start = self._widen_spans(start_tag, [c for c in cols if c not in existing])
             if span.tag.kind == "empty":
-                new = opened(new_start) + b"".join(end_inserts) + b"</" + span.tag.name + b">"
+                new = enclosed(new_start, span.tag.name, b"".join(end_inserts))
                 edits.append((span.start, span.end, new))
             else:
                 if new_start != start_tag:

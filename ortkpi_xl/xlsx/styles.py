@@ -17,6 +17,7 @@ from .xmlscan import (
     XmlProblem,
     check_part,
     children,
+    enclosed,
     iter_tags,
     namespace_of,
     opened,
@@ -334,8 +335,8 @@ class Styles:
             if "count" in span.tag.attrs:
                 head = set_attr(head, "count", str(total))
             if span.tag.kind == "empty":
-                closed = opened(head) + b"".join(added) + b"</" + span.tag.name + b">"
-                edits.append((span.start, span.end, closed))
+                whole = enclosed(head, span.tag.name, b"".join(added))
+                edits.append((span.start, span.end, whole))
             else:
                 edits.append((span.tag.start, span.tag.end, head))
                 pos = span.inner_end(self.data)

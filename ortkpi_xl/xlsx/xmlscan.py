@@ -252,9 +252,14 @@ def opened(start_tag: bytes) -> bytes:
     return start_tag[:-2].rstrip() + b">" if start_tag.endswith(b"/>") else start_tag
 
 
+def enclosed(start_tag: bytes, name: bytes, content: bytes) -> bytes:
+    """An element from an existing start tag (even ``<a/>``), new ``content`` and its end tag."""
+    return opened(start_tag) + content + b"</" + name + b">"
+
+
 def filled(data: bytes, span: Span, content: bytes) -> bytes:
     """An empty element ``span`` given ``content`` (``<a/>`` → ``<a>content</a>``)."""
-    return opened(data[span.tag.start : span.tag.end]) + content + b"</" + span.tag.name + b">"
+    return enclosed(data[span.tag.start : span.tag.end], span.tag.name, content)
 
 
 def splice(data: bytes, edits: list[tuple[int, int, bytes]]) -> bytes:

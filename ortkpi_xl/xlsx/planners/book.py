@@ -18,8 +18,8 @@ from ..xmlscan import (
     XmlProblem,
     check_part,
     children,
+    filled,
     namespace_of,
-    opened,
     prefix_of,
     root_children,
     set_attr,
@@ -208,9 +208,8 @@ class WorkbookPart:
                     edits.append((child.start, child.end, new))
         if wanted:
             if names.tag.kind == "empty":
-                head = opened(data[names.tag.start : names.tag.end])
-                closed = head + b"".join(wanted.values()) + b"</" + names.tag.name + b">"
-                edits.append((names.start, names.end, closed))
+                content = b"".join(wanted.values())
+                edits.append((names.start, names.end, filled(data, names, content)))
             else:
                 pos = names.inner_end(data)
                 edits.append((pos, pos, b"".join(wanted.values())))
