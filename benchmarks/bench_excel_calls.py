@@ -21,7 +21,7 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent / "tests")]
 os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")  # the remote engine (tests only)
 
-from bench_recalculer import make_workbook  # noqa: E402
+from _workbooks import make_workbook  # noqa: E402
 from remote_payload import apply_actions, payload_from_xlsx, remote_book  # noqa: E402
 
 from fake_xlwings import FakeBook  # noqa: E402

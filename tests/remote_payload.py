@@ -255,3 +255,12 @@ def rule_colours(payload: dict, actions: list[dict], sheet: str) -> dict[str, st
                     target = f"{get_column_letter(action['start_column'] + c + 1)}"
                     out[target + str(action["start_row"] + r + 1)] = spec["fill_color"]
     return out
+
+
+def without_tool_rules(payload: dict) -> dict:
+    """The workbook as if it had never had the tool's yellow rule (its registry forgets it):
+    a click then places its rule, so what a click costs is measured in full."""
+    for sheet in payload["sheets"]:
+        if sheet["name"] == "ortkpi_etat":
+            sheet["values"] = [row for row in sheet["values"] if row[1:2] != ["§regle"]]
+    return payload

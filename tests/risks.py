@@ -123,5 +123,5 @@ def refuse_openpyxl_save(path: str | Path) -> None:
         raise WorkbookError(
             f"Le classeur « {Path(path).name} » n'a pas été enregistré par openpyxl, car il y "
             f"perdrait : {', '.join(losses)}. Utilisez l'écriture par modification ciblée "
-            "(ortkpi_xl.xlsx.package.write_changes) ou enregistrez le résultat ailleurs."
+            "(ortkpi_xl.xlsx.write_changes) ou enregistrez le résultat ailleurs."
         )

@@ -266,7 +266,7 @@ def test_help_and_usage_errors_use_french_typography(capsys):
     assert "argument --gravite : choix invalide : 'grave'" in err
 
 
-@pytest.mark.parametrize("script", sorted((ROOT / "benchmarks").glob("*.py")), ids=str)
+@pytest.mark.parametrize("script", sorted((ROOT / "benchmarks").glob("bench_*.py")), ids=str)
 def test_benchmarks_parse_their_arguments_first(script):
     run = subprocess.run(
         [sys.executable, str(script), "--help"], capture_output=True, text=True, timeout=60

@@ -32,6 +32,7 @@ from remote_payload import (
     payload_from_xlsx,
     remote_book,
     rule_colours,
+    without_tool_rules,
 )
 
 from fake_xlwings import REFUSED
@@ -68,7 +69,7 @@ def click(payload: dict, button=buttons.recalculer, *args):
 
 @functools.cache
 def _template_payload() -> dict:
-    return payload_from_xlsx(TEMPLATE)
+    return without_tool_rules(payload_from_xlsx(TEMPLATE))
 
 
 def template_payload() -> dict:
@@ -80,7 +81,7 @@ def template_payload() -> dict:
 def payload_with_rows(rows: int) -> dict:
     """The payload of ``more_rows`` (built once a session)."""
     with tempfile.TemporaryDirectory() as folder:
-        return payload_from_xlsx(more_rows(Path(folder) / "w.xlsx", rows))
+        return without_tool_rules(payload_from_xlsx(more_rows(Path(folder) / "w.xlsx", rows)))
 
 
 def more_rows(path: Path, rows: int) -> Path:

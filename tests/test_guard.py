@@ -35,6 +35,21 @@ def test_a_good_workbook_passes(corpus):
     assert check_workbook_file(corpus["excel_style"]).kind == "xlsx"
 
 
+def test_a_file_changed_since_it_was_accepted_is_checked_again(corpus, tmp_path):
+    """Recalculer asks the guard twice (read, then write); the second answer is reused only
+    for the very same bytes and limits, even when size and modification time are the same."""
+    path = tmp_path / "classeur.xlsx"
+    original = corpus["plain"].read_bytes()
+    path.write_bytes(original)
+    first = check_workbook_file(path)
+    assert check_workbook_file(path) == first
+    assert "au-delà des limites" in refused(path, limits=Limits(max_rows=5))
+    stamp = path.stat()
+    path.write_bytes(original[:100] + b"\x00" * (len(original) - 100))  # same size, broken
+    os.utime(path, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    assert "endommagé" in refused(path)
+
+
 def test_missing_file_and_directory(tmp_path):
     assert "introuvable" in refused(tmp_path / "absent.xlsx")
     folder = tmp_path / "dossier.xlsx"

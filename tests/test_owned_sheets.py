@@ -22,8 +22,9 @@ from corpus.changes import computed_changes
 
 from ortkpi_xl.config import default_config
 from ortkpi_xl.workbook.changes import ChangeSet, ChartSpec, OwnedSheet
-from ortkpi_xl.xlsx.package import Plan, write_changes
-from ortkpi_xl.xlsx.verify import _check_removed_are_owned, _Mismatch
+from ortkpi_xl.workbook.patch import write_workbook
+from ortkpi_xl.xlsx.plan import Plan
+from ortkpi_xl.xlsx.verify import Mismatch, check_removed_are_owned
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*(extension|default style).*:UserWarning")
 OWNED = "Synthèse"
@@ -79,9 +80,9 @@ def runs(corpus, tmp_path_factory):
     config = default_config()
     source = corpus["chart"]
     first, second, third = (folder / f"{n}.xlsx" for n in ("first", "second", "third"))
-    write_changes(source, first, changes(), config)
-    write_changes(first, second, changes(), config)
-    write_changes(second, third, changes(charts=False), config)
+    write_workbook(source, first, changes(), config)
+    write_workbook(first, second, changes(), config)
+    write_workbook(second, third, changes(charts=False), config)
     return source, first, second, third
 
 
@@ -233,7 +234,7 @@ def test_a_part_shared_with_a_persons_sheet_is_kept(runs, tmp_path):
                 data = data.replace(b"</Relationships>", extra + b"</Relationships>")
             out.writestr(info, data)
     again = tmp_path / "again.xlsx"
-    write_changes(crafted, again, changes(), default_config())
+    write_workbook(crafted, again, changes(), default_config())
     with zipfile.ZipFile(crafted) as before, zipfile.ZipFile(again) as after:
         for _kind, target in _rels(before, persons) + [("drawing", persons)]:
             assert after.read(target) == before.read(target), target
@@ -245,10 +246,10 @@ def test_verification_refuses_to_remove_a_persons_part():
     plan = Plan()
     plan.owned_parts = {"xl/drawings/drawing2.xml", "xl/worksheets/sheet3.xml"}
     plan.removed = {"xl/drawings/drawing2.xml", "xl/worksheets/_rels/sheet3.xml.rels"}
-    _check_removed_are_owned(plan)
+    check_removed_are_owned(plan)
     plan.removed.add("xl/charts/chart1.xml")
-    with pytest.raises(_Mismatch):
-        _check_removed_are_owned(plan)
+    with pytest.raises(Mismatch):
+        check_removed_are_owned(plan)
 
 
 @pytest.mark.libreoffice
@@ -272,6 +273,6 @@ def test_an_identical_run_in_place_writes_nothing(runs, tmp_path):
     _, _, second, _ = runs
     path = tmp_path / "in_place.xlsx"
     path.write_bytes(second.read_bytes())
-    report = write_changes(path, path, changes(), default_config(), backup_suffix="")
+    report = write_workbook(path, path, changes(), default_config(), backup_suffix="")
     assert not report.written, (report.changed_parts, report.added_parts, report.removed_parts)
     assert path.read_bytes() == second.read_bytes()

@@ -13,12 +13,12 @@ from ortkpi_xl.xlsx.xmlscan import (
     check_part,
     check_well_formed,
     children,
-    escape_text,
     parse_tree,
     root_children,
     set_attr,
     splice,
 )
+from ortkpi_xl.xlsx.xmlwrite import escape_text
 from ortkpi_xl.xlsx.zipio import ZipWriter
 
 LAUGHS = (

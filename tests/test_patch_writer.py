@@ -24,7 +24,7 @@ from corpus.changes import NOTE, WAITING, computed_changes, target_cells, undo_c
 from ortkpi_xl.config import default_config
 from ortkpi_xl.workbook.changes import NOTE_AUTHOR, UNSET
 from ortkpi_xl.workbook.marks import HEADER
-from ortkpi_xl.xlsx.package import write_changes
+from ortkpi_xl.workbook.patch import write_workbook
 
 NAMES = list(BUILDERS)
 # openpyxl (the oracle) warns about the extensions it cannot read: they are the point here.
@@ -48,9 +48,9 @@ def outputs(corpus, tmp_path_factory):
             second = folder / f"second_{source.name}"
             undone = folder / f"undone_{source.name}"
             reports = (
-                write_changes(source, first, computed_changes(), config),
-                write_changes(first, second, computed_changes(), config),
-                write_changes(first, undone, undo_changes(), config),
+                write_workbook(source, first, computed_changes(), config),
+                write_workbook(first, second, computed_changes(), config),
+                write_workbook(first, undone, undo_changes(), config),
             )
             cache[name] = (source, first, second, undone, reports)
         return cache[name]
@@ -247,7 +247,7 @@ def test_applying_twice_gives_the_same_bytes(outputs, name):
 def test_undoing_twice_gives_the_same_bytes(outputs, name, tmp_path):
     *_, undone, _ = outputs(name)
     again = tmp_path / undone.name
-    write_changes(undone, again, undo_changes(), default_config())
+    write_workbook(undone, again, undo_changes(), default_config())
     assert again.read_bytes() == undone.read_bytes()
 
 
@@ -289,7 +289,7 @@ def test_a_recoloured_cell_keeps_the_persons_colour(outputs, tmp_path):
     cell.fill = openpyxl.styles.PatternFill("solid", fgColor="FF00B050")
     wb.save(recoloured)  # a person's edit (openpyxl stands in for Excel here)
     out = tmp_path / "out.xlsx"
-    report = write_changes(recoloured, out, undo_changes(), default_config())
+    report = write_workbook(recoloured, out, undo_changes(), default_config())
     assert report.fills_kept == [f"« {SITE} »!{cell.coordinate}"]
     assert openpyxl.load_workbook(out)[SITE][cell.coordinate].fill.fgColor.rgb == "FF00B050"
 
@@ -370,7 +370,7 @@ def test_values_are_never_formulas(tmp_path, corpus):
     changes.add(SITE, CellChange(DATA_ROWS[1], COL["statut"], value="#DIV/0!"))
     changes.add(SITE, CellChange(DATA_ROWS[2], COL["statut"], value="a_x0041_b\x07"))
     out = tmp_path / "out.xlsx"
-    write_changes(corpus["plain"], out, changes, default_config())
+    write_workbook(corpus["plain"], out, changes, default_config())
     ws = openpyxl.load_workbook(out)[SITE]
     cells = [ws.cell(r, COL["statut"]) for r in DATA_ROWS[:3]]
     assert [c.data_type for c in cells] == ["s", "s", "s"]
@@ -411,8 +411,8 @@ def test_workbooks_saved_by_libreoffice(corpus, lo_check, tmp_path):
     for name in names:
         source = tmp_path / "lo" / f"{name}.xlsx"
         first, second = tmp_path / f"first_{name}.xlsx", tmp_path / f"second_{name}.xlsx"
-        write_changes(source, first, computed_changes(), config)
-        write_changes(first, second, computed_changes(), config)
+        write_workbook(source, first, computed_changes(), config)
+        write_workbook(first, second, computed_changes(), config)
         assert first.read_bytes() == second.read_bytes(), name
         with zipfile.ZipFile(source) as before, zipfile.ZipFile(first) as after:
             owned = _owned_parts(before, after)

@@ -19,9 +19,9 @@ from corpus.hostile import excel_owner_file
 from ortkpi_xl.config import default_config
 from ortkpi_xl.errors import WorkbookError
 from ortkpi_xl.workbook.changes import CellChange, ChangeSet
+from ortkpi_xl.workbook.patch import write_workbook
 from ortkpi_xl.xlsx import atomic
 from ortkpi_xl.xlsx.guard import check_workbook_file
-from ortkpi_xl.xlsx.package import write_changes
 
 ROOT = Path(__file__).resolve().parent.parent
 RATES = [COL[k] for k in ("presentation", "interruption", "rupture", "obtention", "poursuite")]
@@ -41,7 +41,7 @@ def test_in_place_keeps_a_backup_and_replaces_atomically(corpus, tmp_path):
     path = copy(corpus["rich"], tmp_path, "rich.xlsm")
     original = path.read_bytes()
     path.chmod(0o640)
-    report = write_changes(path, path, computed_changes(), default_config())
+    report = write_workbook(path, path, computed_changes(), default_config())
     assert report.written and report.backup == tmp_path / "rich.sauvegarde.xlsm"
     assert report.backup.read_bytes() == original
     assert path.read_bytes() != original
@@ -50,14 +50,14 @@ def test_in_place_keeps_a_backup_and_replaces_atomically(corpus, tmp_path):
     check_workbook_file(path)
     # a second identical run changes nothing and does not touch the file or the backup
     written = path.read_bytes()
-    again = write_changes(path, path, computed_changes(), default_config())
+    again = write_workbook(path, path, computed_changes(), default_config())
     assert not again.written and again.backup is None
     assert path.read_bytes() == written and report.backup.read_bytes() == original
 
 
 def test_backup_can_be_turned_off(corpus, tmp_path):
     path = copy(corpus["plain"], tmp_path)
-    write_changes(path, path, computed_changes(), default_config(), backup_suffix="")
+    write_workbook(path, path, computed_changes(), default_config(), backup_suffix="")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["indicateurs.xlsx"]
 
 
@@ -66,7 +66,7 @@ def test_held_by_excel_nothing_is_written(corpus, tmp_path):
     original = path.read_bytes()
     excel_owner_file(tmp_path / "~$indicateurs.xlsx", "Marie Curie")
     with pytest.raises(WorkbookError, match="ouvert dans Excel par Marie Curie"):
-        write_changes(path, path, computed_changes(), default_config())
+        write_workbook(path, path, computed_changes(), default_config())
     assert path.read_bytes() == original
     assert not (tmp_path / "indicateurs.sauvegarde.xlsx").exists() and leftovers(tmp_path) == []
 
@@ -84,7 +84,7 @@ def test_excel_lock_at_the_last_moment(corpus, tmp_path, monkeypatch):
 
     monkeypatch.setattr(atomic.os, "replace", replace)
     with pytest.raises(WorkbookError, match="ouvert dans Excel ou en cours de synchronisation"):
-        write_changes(path, path, computed_changes(), default_config())
+        write_workbook(path, path, computed_changes(), default_config())
     assert path.read_bytes() == original and leftovers(tmp_path) == []
 
 
@@ -95,11 +95,11 @@ def test_a_failed_verification_writes_nothing(corpus, tmp_path, monkeypatch):
     original = path.read_bytes()
 
     def broken(*args):  # type: ignore[no-untyped-def]
-        raise verify._Mismatch("la cellule A1 a changé sans être visée")
+        raise verify.Mismatch("la cellule A1 a changé sans être visée")
 
-    monkeypatch.setattr(verify, "_verify", broken)
+    monkeypatch.setattr(verify, "check_written", broken)
     with pytest.raises(WorkbookError, match="Vérification après écriture.*A1"):
-        write_changes(path, path, computed_changes(), default_config())
+        write_workbook(path, path, computed_changes(), default_config())
     assert path.read_bytes() == original and leftovers(tmp_path) == []
     assert not (tmp_path / "indicateurs.sauvegarde.xlsx").exists()
 
@@ -108,7 +108,7 @@ def test_output_elsewhere_leaves_the_source_alone(corpus, tmp_path):
     source = copy(corpus["plain"], tmp_path)
     original = source.read_bytes()
     out = tmp_path / "sortie.xlsx"
-    report = write_changes(source, out, computed_changes(), default_config())
+    report = write_workbook(source, out, computed_changes(), default_config())
     assert report.written and report.backup is None
     assert source.read_bytes() == original and out.exists()
 
@@ -119,7 +119,7 @@ sys.path[:0] = [{root!r}, {tests!r}]
 from pathlib import Path
 from ortkpi_xl.config import default_config
 from ortkpi_xl.xlsx import zipio
-from ortkpi_xl.xlsx.package import write_changes
+from ortkpi_xl.workbook.patch import write_workbook
 from test_writer_atomic import big_changes
 
 seen, stop_at = [], 0
@@ -143,7 +143,7 @@ for target, stop in json.loads(sys.argv[1]):  # one fork per write: imports paid
     pid = os.fork()
     if pid == 0:
         stop_at = stop  # 0: run through and list the steps
-        write_changes(Path(target), Path(target), changes, config)
+        write_workbook(Path(target), Path(target), changes, config)
         print(json.dumps(seen), flush=True)
         os._exit(0)
     statuses[target] = os.waitpid(pid, 0)[1]
@@ -216,7 +216,7 @@ def test_temporaries_left_by_a_killed_run_are_cleaned(corpus, tmp_path):
     fresh.write_bytes(b"PK writing now")
     old = time.time() - atomic.STALE_AFTER - 60
     os.utime(stale, (old, old))
-    write_changes(path, path, computed_changes(), default_config())
+    write_workbook(path, path, computed_changes(), default_config())
     assert not stale.exists() and fresh.exists()
 
 
@@ -225,5 +225,5 @@ def test_backup_suffix_comes_from_the_configuration(corpus, tmp_path):
 
     path = copy(corpus["plain"], tmp_path)
     config = config_from_mapping({"suffixe_sauvegarde": ".avant-ortkpi"})
-    report = write_changes(path, path, computed_changes(), config)
+    report = write_workbook(path, path, computed_changes(), config)
     assert report.backup == tmp_path / "indicateurs.avant-ortkpi.xlsx"

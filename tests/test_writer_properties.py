@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from ortkpi_xl.config import default_config
 from ortkpi_xl.workbook.changes import UNSET, CellChange, ChangeSet
-from ortkpi_xl.xlsx.package import write_changes
+from ortkpi_xl.workbook.patch import write_workbook
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*(extension|default style).*:UserWarning")
 
@@ -53,9 +53,9 @@ def test_random_changes(corpus, tmp_path, name, batches):
             if change.value is not UNSET:
                 expected[change.row, change.column] = change.value
         out = tmp_path / f"{name}_{i}.xlsx"
-        write_changes(current, out, change_set, config)  # raises if its verification fails
+        write_workbook(current, out, change_set, config)  # raises if its verification fails
         again = tmp_path / f"{name}_{i}_again.xlsx"
-        write_changes(out, again, change_set, config)
+        write_workbook(out, again, change_set, config)
         assert again.read_bytes() == out.read_bytes()
         current = out
     ws = openpyxl.load_workbook(current)[SITE]

@@ -12,7 +12,7 @@ from corpus.hostile import patched
 from ortkpi_xl.config import default_config
 from ortkpi_xl.errors import WorkbookError
 from ortkpi_xl.workbook.changes import CellChange, ChangeSet, OwnedSheet
-from ortkpi_xl.xlsx.package import write_changes
+from ortkpi_xl.workbook.patch import write_workbook
 
 
 def refusal(source, changes, tmp_path) -> str:
@@ -20,7 +20,7 @@ def refusal(source, changes, tmp_path) -> str:
     target = tmp_path / "sortie.xlsx"
     before = source.read_bytes()
     with pytest.raises(WorkbookError) as error:
-        write_changes(source, target, changes, default_config())
+        write_workbook(source, target, changes, default_config())
     assert not target.exists()
     assert source.read_bytes() == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".~ortkpi-")]
@@ -41,7 +41,7 @@ def test_non_first_cell_of_a_merge(corpus, tmp_path):
 
 
 def test_first_cell_of_a_merge_is_fine(corpus, tmp_path):
-    report = write_changes(
+    report = write_workbook(
         corpus["merged"], tmp_path / "ok.xlsx", one(SITE, 17, 1, value="Vu"), default_config()
     )
     assert report.cells_written == 1
@@ -91,7 +91,7 @@ def test_structure_protected_workbook_cannot_get_a_new_sheet(corpus, tmp_path):
     message = refusal(locked, changes, tmp_path / "out")
     assert "structure du classeur est protégée" in message
     # cell changes alone are fine in a structure-protected workbook
-    write_changes(
+    write_workbook(
         locked,
         tmp_path / "cells.xlsx",
         one(SITE, 4, COL["presentation"], value=0.5),
@@ -122,7 +122,7 @@ def test_every_problem_is_listed_at_once(corpus, tmp_path):
 
 def test_a_persons_note_is_never_replaced(corpus, tmp_path):
     out = tmp_path / "out.xlsx"
-    report = write_changes(
+    report = write_workbook(
         corpus["notes"], out, one(SITE, 5, 1, note="note de l'outil"), default_config()
     )
     assert report.notes_kept == ["« Ecole de Travail »!A5"]

@@ -6,8 +6,8 @@ import argparse
 from pathlib import Path
 
 from ..cli import EXIT_OK, config_of, config_option, register
+from ..workbook.patch import write_workbook
 from ..workbook.reader import read_workbook
-from ..xlsx.package import write_changes
 from .apply import import_figures
 from .reading import read_files
 from .report import format_report
@@ -42,7 +42,7 @@ def _run(args: argparse.Namespace) -> int:
     target = Path(args.sortie) if args.sortie else source
     book = read_workbook(source, config)
     result = import_figures(book, data, config, remplacer=args.remplacer)
-    report = write_changes(source, target, result.changes, config)
+    report = write_workbook(source, target, result.changes, config)
     print(format_report(result.plans), end="")
     for line in report.messages():
         print(line)

@@ -73,8 +73,11 @@ def _imports(name: str, path: Path, *, lazy: bool = True) -> tuple[set[str], set
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     ours: set[str] = set()
     theirs: set[str] = set()
+    typing_only = _type_checking_nodes(tree)
     nodes = ast.walk(tree) if lazy else _module_level(tree)
     for node in nodes:
+        if id(node) in typing_only:
+            continue
         if isinstance(node, ast.Import):
             for alias in node.names:
                 (ours if alias.name.startswith(PACKAGE) else theirs).add(alias.name)
@@ -92,6 +95,20 @@ def _imports(name: str, path: Path, *, lazy: bool = True) -> tuple[set[str], set
             else:
                 theirs.add(module)
     return ours, {t.split(".")[0] for t in theirs if t}
+
+
+def _type_checking_nodes(tree: ast.Module) -> set[int]:
+    """The nodes under ``if TYPE_CHECKING:``: never run, so never bundled."""
+    out: set[int] = set()
+    for block in ast.walk(tree):
+        if (
+            isinstance(block, ast.If)
+            and isinstance(block.test, ast.Name)
+            and block.test.id == "TYPE_CHECKING"
+        ):
+            for statement in block.body:
+                out.update(id(n) for n in ast.walk(statement))
+    return out
 
 
 def _module_level(tree: ast.Module):

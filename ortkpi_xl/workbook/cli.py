@@ -12,7 +12,7 @@ from ..cli import EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK, config_of, config_option
 from ..findings import Finding, Severity, count_by_severity, ready_for_submission
 from ..readiness import detail_findings, report_lines
 from ..readiness import verdict as readiness_verdict
-from ..xlsx.package import write_changes
+from .patch import write_workbook
 from .reader import read_workbook
 from .recalc import recalculate, validate
 from .template import write_template
@@ -70,7 +70,7 @@ def _run_recalculer(args: argparse.Namespace) -> int:
     target = Path(args.sortie) if args.sortie else source
     book = read_workbook(source, config)
     result = recalculate(book, config)
-    report = write_changes(source, target, result.changes, config)
+    report = write_workbook(source, target, result.changes, config)
     counts = count_by_severity(result.findings)
     pending = result.pending
     print(

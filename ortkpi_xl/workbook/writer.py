@@ -12,19 +12,11 @@ from copy import copy
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.chart import BarChart, LineChart, Reference
-from openpyxl.chart.axis import ChartLines
-from openpyxl.chart.label import DataLabelList
-from openpyxl.chart.shapes import GraphicalProperties
-from openpyxl.chart.text import RichText
 from openpyxl.comments import Comment
-from openpyxl.drawing.text import (
-    CharacterProperties,
-    Paragraph,
-    ParagraphProperties,
-    RichTextProperties,
-)
+from openpyxl.formatting.formatting import ConditionalFormattingList
+from openpyxl.formatting.rule import Rule
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles.differential import DifferentialStyle
 from openpyxl.styles.fills import Fill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
@@ -34,7 +26,10 @@ from openpyxl.xml.functions import fromstring, tostring
 
 from ..config import Config
 from ..xlsx.atomic import replace_atomically
+from ..xlsx.charts import bar_chart
+from ..xlsx.condformat import normal_formula, normal_sqref
 from ..xlsx.guard import check_can_write
+from ..xlsx.marking import fill_step, note_step
 from ..xlsx.ownedsheet import filter_last_row, footer_text, header_height, styled_cells
 from .changes import (
     NOTE_AUTHOR,
@@ -42,8 +37,8 @@ from .changes import (
     CellChange,
     CellStyle,
     ChangeSet,
-    ChartSpec,
     OwnedSheet,
+    PendingRule,
     PrintSetup,
 )
 from .marks import REGISTRY_SHEET, Marks
@@ -69,11 +64,13 @@ def _fill_from_xml(xml: str) -> PatternFill:
     return restored or PatternFill(fill_type=None)
 
 
-def _is_tool_fill(fill: PatternFill, colour: str) -> bool:
-    rgb = fill.fgColor.rgb if fill.fgColor is not None and fill.fgColor.type == "rgb" else None
-    return (
-        fill.fill_type == "solid" and isinstance(rgb, str) and rgb.upper().endswith(colour.upper())
-    )
+def _solid_rgb(fill: PatternFill) -> str | None:
+    """The colour of a plain solid fill (what ``marking`` compares), else None."""
+    colour = fill.fgColor
+    if fill.fill_type != "solid" or colour is None or colour.type != "rgb":
+        return None
+    rgb = colour.rgb
+    return rgb[-6:].upper() if isinstance(rgb, str) and len(rgb) in (6, 8) else None
 
 
 def apply_changes(wb: Workbook, changes: ChangeSet, config: Config) -> None:
@@ -83,15 +80,16 @@ def apply_changes(wb: Workbook, changes: ChangeSet, config: Config) -> None:
         if REGISTRY_SHEET in wb.sheetnames
         else []
     )
-    fill = tool_fill(config)
     for sheet_name, cell_changes in changes.cells.items():
         ws = wb[sheet_name]
         for change in cell_changes:
-            _apply_cell(ws, change, fill, registry, config)
+            _apply_cell(ws, change, registry, config)
+    for sheet_name, rule in changes.pending_rules.items():
+        _apply_rule(wb[sheet_name], rule, registry)
+    if changes.written is not None:
+        registry.values = {s: dict(v) for s, v in changes.written.items() if v}
     for owned in changes.owned_sheets:
         write_owned_sheet(wb, owned, config)
-    if changes.written is not None:  # what the tool wrote: proof of ownership next run
-        registry.values = changes.written
     _save_registry(wb, registry)
     wb.calculation.fullCalcOnLoad = True
 
@@ -108,38 +106,67 @@ def _save_registry(wb: Workbook, registry: Marks) -> None:
         ws.append(row)
 
 
-def _apply_cell(ws, change: CellChange, fill: PatternFill, registry: Marks, config: Config) -> None:
+def _apply_cell(ws, change: CellChange, registry: Marks, config: Config) -> None:
     cell = ws.cell(row=change.row, column=change.column)
     if change.value is not UNSET:
         set_value(cell, change.value)
     if change.number_format is not None:
         cell.number_format = change.number_format
-    mark = registry.get(ws.title, cell.coordinate)
-    if change.highlight is True:
-        if mark.fill_before is None or not _is_tool_fill(cell.fill, mark.tool_colour):
-            mark.fill_before = _fill_xml(cell.fill)
-        mark.tool_colour = config.couleur_en_attente
-        cell.fill = fill
-    elif change.highlight is False and mark.fill_before is not None:
-        if _is_tool_fill(cell.fill, mark.tool_colour or config.couleur_en_attente):
-            cell.fill = _fill_from_xml(mark.fill_before)
-        mark.fill_before = None
-    if change.note is not None:
-        comment = cell.comment
-        mine = comment is not None and registry.is_tool_note(
-            ws.title, cell.coordinate, comment.author, comment.text, NOTE_AUTHOR
+    where = cell.coordinate
+    step = fill_step(
+        registry.get(ws.title, where),
+        _solid_rgb(cell.fill),
+        lambda: _fill_xml(cell.fill),
+        change.highlight,
+        config.couleur_en_attente,
+    )
+    if step.paint:
+        cell.fill = PatternFill(
+            fill_type="solid", start_color="FF" + step.paint, end_color="FF" + step.paint
         )
-        if change.note and (comment is None or mine):
-            if not mine or comment.text != change.note or comment.author != NOTE_AUTHOR:
-                cell.comment = Comment(
-                    change.note, NOTE_AUTHOR, height=_NOTE_HEIGHT, width=_NOTE_WIDTH
-                )
-            mark.note = change.note
-        elif not change.note:
-            if mine:
-                cell.comment = None
-            mark.note = None
-    registry.set(ws.title, cell.coordinate, mark)
+    elif step.restore is not None:
+        cell.fill = _fill_from_xml(step.restore)
+    comment = cell.comment
+    note = note_step(
+        step.mark,
+        comment.text if comment is not None else None,
+        comment is not None and comment.author == NOTE_AUTHOR,
+        change.note,
+    )
+    if note.action in ("add", "replace"):
+        cell.comment = Comment(note.text, NOTE_AUTHOR, height=_NOTE_HEIGHT, width=_NOTE_WIDTH)
+    elif note.action == "remove":
+        cell.comment = None
+    registry.set(ws.title, where, note.mark)
+
+
+def _apply_rule(ws, rule: PendingRule, registry: Marks) -> None:
+    """The tool's conditional format on the sheet, replacing exactly its previous one."""
+    recorded = registry.rules.get(ws.title)
+    kept = ConditionalFormattingList()
+    for formatting in ws.conditional_formatting:
+        sqref = str(formatting.sqref)
+        for existing in formatting.rules:
+            ours = (
+                recorded is not None
+                and existing.type == "expression"
+                and normal_sqref(sqref) == normal_sqref(recorded[0])
+                and [normal_formula(f) for f in existing.formula or []]
+                == [normal_formula(recorded[1])]
+            )
+            if not ours:
+                kept.add(sqref, existing)
+    if rule.ranges:
+        sqref = " ".join(rule.ranges)
+        priorities = [r.priority or 0 for f in kept for r in f.rules]
+        fill = PatternFill(bgColor="FF" + rule.colour)
+        new = Rule(type="expression", formula=[rule.formula], dxf=DifferentialStyle(fill=fill))
+        new.priority = max(priorities + [0]) + 1
+        kept.add(sqref, new)
+        registry.rules[ws.title] = (sqref, rule.formula)
+    else:
+        registry.rules.pop(ws.title, None)
+    ws.conditional_formatting = kept
 
 
 def set_value(cell, value: object) -> None:
@@ -218,7 +245,7 @@ def write_owned_sheet(wb: Workbook, owned: OwnedSheet, config: Config) -> None:
     if owned.print_setup is not None:
         _print_setup(ws, owned.print_setup)
     for spec in owned.charts:
-        ws.add_chart(bar_chart(ws, spec, config), spec.anchor)
+        ws.add_chart(bar_chart(ws, spec, config.couleur_entete), spec.anchor)
 
 
 def _style_cell(cell, style: CellStyle) -> None:
@@ -267,111 +294,6 @@ def _print_setup(ws: Worksheet, setup: PrintSetup) -> None:
     if footer.startswith("&C"):
         ws.oddFooter.center.text = footer[2:].split("&R")[0].replace("&&", "&")
     ws.oddFooter.right.text = "Page &P / &N"
-
-
-_SERIES_COLOURS = ("1F4E78", "C55A11", "548235", "7F6000", "7030A0")
-_MARKERS = ("circle", "square", "triangle", "diamond", "x")
-
-
-def bar_chart(ws: Worksheet, spec: ChartSpec, config: Config) -> BarChart | LineChart:
-    """An openpyxl chart for ``spec`` (bars, or lines when ``spec.kind`` says so), reading its
-    data from ``ws`` — hidden helper cells included."""
-    line = spec.kind == "line"
-    chart: BarChart | LineChart
-    if line:
-        chart = LineChart()
-    else:
-        chart = BarChart()
-        chart.type = "bar" if spec.horizontal else "col"
-        chart.grouping = "clustered"
-        if spec.horizontal:  # first category at the top, as in the table
-            chart.x_axis.scaling.orientation = "maxMin"
-    chart.visible_cells_only = False  # the numbers charts read sit in hidden columns
-    chart.title = spec.title
-    for paragraph in chart.title.tx.rich.p:  # a modest title: LibreOffice's default is huge
-        for run in paragraph.r or []:
-            run.rPr = CharacterProperties(sz=1200, b=True)
-    chart.width, chart.height = spec.width_cm, spec.height_cm
-    chart.style = 10
-    column, first, last = spec.categories
-    for index, (series_column, header_row, series_last) in enumerate(spec.series):
-        data = Reference(ws, min_col=series_column, min_row=header_row, max_row=series_last)
-        chart.add_data(data, titles_from_data=True)
-        series = chart.series[-1]
-        palette = spec.colours or (config.couleur_entete,) + _SERIES_COLOURS[1:]
-        colour = palette[index % len(palette)]
-        if line:
-            series.graphicalProperties.line.solidFill = colour
-            series.graphicalProperties.line.width = 28575  # 2.25 pt
-            series.marker.symbol = _MARKERS[index % len(_MARKERS)]
-            series.marker.size = 7
-            series.marker.graphicalProperties = GraphicalProperties(solidFill=colour)
-            series.marker.graphicalProperties.line.solidFill = colour
-            series.smooth = False
-        else:
-            series.graphicalProperties.solidFill = colour
-            series.graphicalProperties.line.solidFill = "404040"  # edges tell pale bars apart
-    chart.set_categories(Reference(ws, min_col=column, min_row=first, max_row=last))
-    number_format = "0%" if spec.percent else "0.0"
-    chart.y_axis.number_format = number_format
-    chart.y_axis.majorGridlines = ChartLines()
-    chart.y_axis.scaling.min = 0
-    if spec.y_max is not None:
-        chart.y_axis.scaling.max = spec.y_max
-    if spec.y_step is not None:
-        chart.y_axis.majorUnit = spec.y_step
-    if spec.y_title:
-        chart.y_axis.title = spec.y_title
-    chart.x_axis.delete = False  # openpyxl leaves it unset: some Excel versions hide the axes
-    chart.y_axis.delete = False
-    chart.x_axis.tickLblPos = "low"
-    if spec.show_values:
-        number_format = spec.value_format or ("0.0%" if spec.percent else "0.0")
-        if line:  # close lines: each series' values on its own side so they do not overlap
-            for index, series in enumerate(chart.series):
-                series.dLbls = _value_labels(number_format, ("t", "b", "r")[index % 3])
-        else:
-            chart.dataLabels = _value_labels(number_format, None)
-    if len(spec.series) == 1:
-        chart.legend = None
-    else:
-        chart.legend.position = "b"
-    if not line:
-        chart.gapWidth = 60
-    else:
-        chart.display_blanks = "gap"  # a millésime without the figure breaks the line
-    return chart
-
-
-def _value_labels(number_format: str, position: str | None) -> DataLabelList:
-    """The values written on the bars or points, small, nothing else."""
-    # every flag explicit: LibreOffice shows the series and category names when unset
-    labels = DataLabelList(
-        showVal=True,
-        showSerName=False,
-        showCatName=False,
-        showLegendKey=False,
-        showPercent=False,
-        showLeaderLines=False,
-    )
-    labels.numFmt = number_format
-    labels.txPr = _small_text(900)
-    if position:
-        labels.position = position
-    return labels
-
-
-def _small_text(size: int) -> RichText:
-    """Text properties for data labels: ``size`` in hundredths of a point."""
-    return RichText(
-        bodyPr=RichTextProperties(),
-        p=[
-            Paragraph(
-                pPr=ParagraphProperties(defRPr=CharacterProperties(sz=size)),
-                endParaRPr=CharacterProperties(sz=size),
-            )
-        ],
-    )
 
 
 def save_atomically(wb: Workbook, target: Path) -> None:

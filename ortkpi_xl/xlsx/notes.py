@@ -15,20 +15,21 @@ import html
 import re
 from dataclasses import dataclass
 
-from ..workbook.changes import NOTE_AUTHOR
-from ..workbook.marks import strip_author
+from ..workbook.marks import Mark
+from .marking import is_tool_note
+from .opc import NS_MAIN
 from .sheetxml import cell_ref, parse_ref
 from .xmlscan import (
     Span,
     XmlProblem,
     check_part,
     children,
-    escape_text,
     iter_tags,
     prefix_of,
     root_children,
     splice,
 )
+from .xmlwrite import declaration, element
 
 _SHAPE_ID = re.compile(rb"""\sid\s*=\s*["']_x0000_s(\d+)["']""")
 _VML_NS = {
@@ -39,7 +40,8 @@ _VML_NS = {
 _ROOT = re.compile(rb"<([\w.-]+:)?xml(?=[\s>])(?:[^>\"']|\"[^\"]*\"|'[^']*')*>")
 
 
-def _shape_pattern(v: bytes) -> re.Pattern[bytes]:
+def shape_pattern(v: bytes) -> re.Pattern[bytes]:
+    """Every ``<v:shape>`` element of a VML part whose VML prefix is ``v``."""
     v = re.escape(v)
     return re.compile(
         rb"<"
@@ -51,11 +53,25 @@ def _shape_pattern(v: bytes) -> re.Pattern[bytes]:
     )
 
 
-_NOTE_SHAPETYPE = (
-    b'<v:shapetype id="_x0000_t202" coordsize="21600,21600" o:spt="202" '
-    b'path="m,l,21600r21600,l21600,xe"><v:stroke joinstyle="miter"/>'
-    b'<v:path gradientshapeok="t" o:connecttype="rect"/></v:shapetype>'
-)
+def vml_shapes(vml: bytes) -> list[bytes]:
+    """The shapes of a VML part (notes, form buttons…), as their bytes."""
+    return [m.group() for m in shape_pattern(vml_prefixes(vml)[0]["v"]).finditer(vml)]
+
+
+def _note_shapetype(ns: dict[str, bytes]) -> bytes:
+    v, o = ns["v"] + b":", ns["o"].decode()
+    return element(
+        v,
+        "shapetype",
+        {
+            "id": "_x0000_t202",
+            "coordsize": "21600,21600",
+            f"{o}:spt": "202",
+            "path": "m,l,21600r21600,l21600,xe",
+        },
+        element(v, "stroke", {"joinstyle": "miter"}),
+        element(v, "path", {"gradientshapeok": "t", f"{o}:connecttype": "rect"}),
+    )
 
 
 def vml_block_numbers(vml: bytes) -> list[int]:
@@ -88,37 +104,23 @@ def vml_prefixes(vml: bytes) -> tuple[dict[str, bytes], bytes]:
     return found, missing
 
 
+_DEFAULT_NS = {key: key.encode() for key in _VML_NS}
+
+
 def new_vml(block: int) -> bytes:
-    return (
-        b'<xml xmlns:v="urn:schemas-microsoft-com:vml"\n'
-        b' xmlns:o="urn:schemas-microsoft-com:office:office"\n'
-        b' xmlns:x="urn:schemas-microsoft-com:office:excel">\n'
-        b' <o:shapelayout v:ext="edit">\n'
-        + f'  <o:idmap v:ext="edit" data="{block}"/>\n'.encode()
-        + b" </o:shapelayout>"
-        + _NOTE_SHAPETYPE
-        + b"</xml>"
+    layout = element(
+        b"o:",
+        "shapelayout",
+        {"v:ext": "edit"},
+        element(b"o:", "idmap", {"v:ext": "edit", "data": block}),
     )
+    namespaces = {f"xmlns:{key}": uri.decode() for key, uri in _VML_NS.items()}
+    return element(b"", "xml", namespaces, layout, _note_shapetype(_DEFAULT_NS))
 
 
-def new_comments(p: bytes = b"") -> bytes:
-    return (
-        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<'
-        + p
-        + b"comments "
-        + (b"xmlns" + (b":" + p[:-1] if p else b""))
-        + b'="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><'
-        + p
-        + b"authors></"
-        + p
-        + b"authors><"
-        + p
-        + b"commentList></"
-        + p
-        + b"commentList></"
-        + p
-        + b"comments>"
-    )
+def new_comments() -> bytes:
+    lists = (element(b"", "authors", None, text=""), element(b"", "commentList", None, text=""))
+    return declaration() + element(b"", "comments", {"xmlns": NS_MAIN}, *lists)
 
 
 @dataclass
@@ -138,15 +140,21 @@ class _Shape:
 
 
 class SheetNotes:
-    """The notes of one sheet, with the tool's edits pending until ``render``."""
+    """The notes of one sheet, with the tool's edits pending until ``render``.
+
+    Which note is the tool's and what to do about it is decided by ``marking.note_step``; this
+    class reads the parts, applies the decisions and writes the bytes.
+    """
 
     def __init__(
         self,
         comments: bytes | None,
         vml: bytes | None,
         block: int,
+        author: str,
         tool_texts: dict[tuple[int, int], str] | None = None,
     ) -> None:
+        self.author = author  # the tool's author name
         # notes the registry records as the tool's, by cell, whatever their author
         self.tool_texts = dict(tool_texts or {})
         self.comments = comments if comments is not None else new_comments()
@@ -185,7 +193,7 @@ class SheetNotes:
     def _parse_vml(self) -> None:
         self.ns, self.missing_ns = vml_prefixes(self.vml)
         v, x = self.ns["v"], self.ns["x"]
-        self.shape_pattern = _shape_pattern(v)
+        self.shape_pattern = shape_pattern(v)
         note = re.compile(
             rb"<" + re.escape(x) + rb""":ClientData\s+ObjectType\s*=\s*["']Note["']"""
         )
@@ -215,19 +223,19 @@ class SheetNotes:
 
     @property
     def tool_author(self) -> int | None:
-        return self.authors.index(NOTE_AUTHOR) if NOTE_AUTHOR in self.authors else None
+        return self.authors.index(self.author) if self.author in self.authors else None
+
+    def by_tool_author(self, row: int, col: int) -> bool:
+        item = self.items.get((row, col))
+        return item is not None and item.author == self.tool_author
 
     def owner(self, row: int, col: int) -> str | None:
         """ "person", "tool" or None for the note on a cell."""
-        item = self.items.get((row, col))
-        if item is None:
+        if (row, col) not in self.items:
             return None
-        if item.author == self.tool_author:
-            return "tool"
-        recorded = self.tool_texts.get((row, col))  # made in Excel: the user's name as author
-        if recorded is not None and strip_author(self.text(row, col) or "") == recorded:
-            return "tool"
-        return "person"
+        recorded = Mark(note=self.tool_texts.get((row, col)))
+        mine = is_tool_note(recorded, self.text(row, col), self.by_tool_author(row, col))
+        return "tool" if mine else "person"
 
     def text(self, row: int, col: int) -> str | None:
         item = self.items.get((row, col))
@@ -244,27 +252,17 @@ class SheetNotes:
                 inside = False
         return "".join(parts)
 
-    # -- edits --------------------------------------------------------------------------------
+    # -- edits (decided by marking.note_step) -------------------------------------------------
 
-    def set_tool_note(self, row: int, col: int, text: str) -> str:
-        """Returns "added", "replaced", "same" or "person" (a person's note: left alone)."""
-        owner = self.owner(row, col)
-        if owner == "person":
-            return "person"
-        if owner == "tool":
-            if self.text(row, col) == text:
-                return "same"
+    def put(self, row: int, col: int, text: str) -> None:
+        """The tool's note on a cell, replacing the note there (the caller decided it may)."""
+        if (row, col) in self.items:
             self.to_remove.add((row, col))
-            self.to_add[row, col] = text
-            return "replaced"
         self.to_add[row, col] = text
-        return "added"
 
-    def remove_tool_note(self, row: int, col: int) -> bool:
-        if self.owner(row, col) != "tool":
-            return False
-        self.to_remove.add((row, col))
-        return True
+    def remove(self, row: int, col: int) -> None:
+        if (row, col) in self.items:
+            self.to_remove.add((row, col))
 
     @property
     def changed(self) -> bool:
@@ -285,14 +283,11 @@ class SheetNotes:
         tool = self.tool_author
         if self.to_add and tool is None:
             tool = len(authors)
-            authors.append(NOTE_AUTHOR)
+            authors.append(self.author)
             pos = self.authors_span.inner_end(data)
-            edit = (
-                b"<" + p + b"author>" + escape_text(NOTE_AUTHOR).encode() + b"</" + p + b"author>"
-            )
             if self.authors_span.tag.kind == "empty":
                 raise XmlProblem("liste d'auteurs de notes vide")
-            edits.append((pos, pos, edit))
+            edits.append((pos, pos, element(p, "author", None, text=self.author)))
         remaining = {k: v for k, v in self.items.items() if k not in self.to_remove}
         for key in self.to_remove:
             span = self.items[key].span
@@ -303,22 +298,12 @@ class SheetNotes:
         for key in sorted(self.to_add):
             after = bisect.bisect_right(ordered, key)
             pos = remaining[ordered[after]].span.start if after < len(ordered) else list_end
-            xml = (
-                b"<"
-                + p
-                + f'comment ref="{cell_ref(*key)}" authorId="{tool}"><'.encode()
-                + p
-                + b"text><"
-                + p
-                + b't xml:space="preserve">'
-                + escape_text(self.to_add[key]).encode()
-                + b"</"
-                + p
-                + b"t></"
-                + p
-                + b"text></"
-                + p
-                + b"comment>"
+            body = element(p, "t", {"xml:space": "preserve"}, text=self.to_add[key])
+            xml = element(
+                p,
+                "comment",
+                {"ref": cell_ref(*key), "authorId": tool},
+                element(p, "text", None, body),
             )
             inserts.setdefault(pos, []).append(xml)
         for pos, chunks in inserts.items():
@@ -331,7 +316,7 @@ class SheetNotes:
                 spans = children(data, self.authors_span.tag, self.authors_span.end)
                 edits.append((spans[tool].start, spans[tool].end, b""))
                 authors.pop()
-        if not remaining and not self.to_add and set(authors) <= {NOTE_AUTHOR}:
+        if not remaining and not self.to_add and set(authors) <= {self.author}:
             return None
         return splice(data, edits)
 
@@ -346,12 +331,12 @@ class SheetNotes:
         if missing:
             new = []
             if b'id="_x0000_t202"' not in data and b"id='_x0000_t202'" not in data:
-                new.append(self._prefixed(_NOTE_SHAPETYPE))
+                new.append(_note_shapetype(self.ns))
             next_id = self.max_shape_id
             z_index = len(self.shapes) + 1
             for key in missing:
                 next_id += 1
-                new.append(self._prefixed(_note_shape(next_id, z_index, *key)))
+                new.append(_note_shape(self.ns, next_id, z_index, *key))
                 z_index += 1
             pos = data.rfind(b"</")
             if pos < 0 or not _ROOT.search(data[:4000]):
@@ -364,28 +349,45 @@ class SheetNotes:
                 edits.append((end, end, self.missing_ns))
         return splice(data, edits)
 
-    def _prefixed(self, xml: bytes) -> bytes:
-        """``xml`` written with v:/o:/x: turned into this part's own prefixes."""
-        if all(self.ns[k] == k.encode() for k in _VML_NS):
-            return xml
-        return re.sub(
-            rb"(</?|\s)([vox]):(?=[A-Za-z])",
-            lambda m: m.group(1) + self.ns[m.group(2).decode()] + b":",
-            xml,
-        )
 
-
-def _note_shape(shape_id: int, z_index: int, row: int, col: int) -> bytes:
+def _note_shape(ns: dict[str, bytes], shape_id: int, z_index: int, row: int, col: int) -> bytes:
     """A hidden note the default size, anchored right of its cell, as Excel draws one."""
-    return (
-        f'<v:shape id="_x0000_s{shape_id}" type="#_x0000_t202" '
-        "style='position:absolute;margin-left:59.25pt;margin-top:1.5pt;width:108pt;"
-        f'height:59.25pt;z-index:{z_index};visibility:hidden\' fillcolor="#ffffe1" '
-        'o:insetmode="auto"><v:fill color2="#ffffe1"/>'
-        '<v:shadow on="t" color="black" obscured="t"/><v:path o:connecttype="none"/>'
-        "<v:textbox style='mso-direction-alt:auto'><div style='text-align:left'></div>"
-        '</v:textbox><x:ClientData ObjectType="Note"><x:MoveWithCells/><x:SizeWithCells/>'
-        f"<x:Anchor>{col}, 15, {max(row - 2, 0)}, 10, {col + 2}, 15, {row + 2}, 4</x:Anchor>"
-        f"<x:AutoFill>False</x:AutoFill><x:Row>{row - 1}</x:Row>"
-        f"<x:Column>{col - 1}</x:Column></x:ClientData></v:shape>"
-    ).encode()
+    v, x, o = ns["v"] + b":", ns["x"] + b":", ns["o"].decode()
+    style = (
+        "position:absolute;margin-left:59.25pt;margin-top:1.5pt;width:108pt;"
+        f"height:59.25pt;z-index:{z_index};visibility:hidden"
+    )
+    anchor = f"{col}, 15, {max(row - 2, 0)}, 10, {col + 2}, 15, {row + 2}, 4"
+    client = element(
+        x,
+        "ClientData",
+        {"ObjectType": "Note"},
+        element(x, "MoveWithCells"),
+        element(x, "SizeWithCells"),
+        element(x, "Anchor", None, text=anchor),
+        element(x, "AutoFill", None, text="False"),
+        element(x, "Row", None, text=str(row - 1)),
+        element(x, "Column", None, text=str(col - 1)),
+    )
+    box = element(
+        v,
+        "textbox",
+        {"style": "mso-direction-alt:auto"},
+        element(b"", "div", {"style": "text-align:left"}, text=""),
+    )
+    return element(
+        v,
+        "shape",
+        {
+            "id": f"_x0000_s{shape_id}",
+            "type": "#_x0000_t202",
+            "style": style,
+            "fillcolor": "#ffffe1",
+            f"{o}:insetmode": "auto",
+        },
+        element(v, "fill", {"color2": "#ffffe1"}),
+        element(v, "shadow", {"on": "t", "color": "black", "obscured": "t"}),
+        element(v, "path", {f"{o}:connecttype": "none"}),
+        box,
+        client,
+    )

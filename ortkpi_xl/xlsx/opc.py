@@ -12,7 +12,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .xmlscan import check_part, escape_attr, parse_tree, prefix_of, root_children, splice
+from .xmlscan import check_part, enclosed, parse_tree, prefix_of, root_children, splice
+from .xmlwrite import declaration, element
 from .zipio import raw_member
 
 NS_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -150,17 +151,16 @@ class Package:
 
 
 def relationship_xml(rel_id: str, rel_type: str, target: str) -> bytes:
-    return (
-        f'<Relationship Id="{escape_attr(rel_id)}" Type="{escape_attr(rel_type)}" '
-        f'Target="{escape_attr(target)}"/>'
-    ).encode()
+    return element(b"", "Relationship", {"Id": rel_id, "Type": rel_type, "Target": target})
+
+
+def rels_part(relationships: list[bytes]) -> bytes:
+    """A relationships part holding ``relationships`` (``relationship_xml`` elements)."""
+    return declaration() + element(b"", "Relationships", {"xmlns": NS_REL}, *relationships, text="")
 
 
 def empty_rels() -> bytes:
-    return (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        f'<Relationships xmlns="{NS_REL}"></Relationships>'
-    ).encode()
+    return rels_part([])
 
 
 def new_rel_id(existing: set[str]) -> str:
@@ -225,9 +225,9 @@ class ChildEditor:
         if self.appended:
             added = b"".join(self.appended)
             if self.root.kind == "empty":
-                head = self.data[self.root.start : self.root.end][:-2].rstrip() + b">"
-                closing = b"</" + self.root.name + b">"
-                edits.append((self.root.start, self.root.end, head + added + closing))
+                head = self.data[self.root.start : self.root.end]
+                whole = enclosed(head, self.root.name, added)
+                edits.append((self.root.start, self.root.end, whole))
             else:
                 pos = self.data.rfind(b"</")
                 edits.append((pos, pos, added))

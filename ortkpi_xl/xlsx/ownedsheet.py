@@ -14,15 +14,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
-from ..config import Config
 from ..workbook.changes import CellStyle, OwnedSheet, PrintSetup
 from .opc import NS_MAIN, NS_R
-from .sheetxml import Value, cell_ref, cell_xml, col_letters, value_for
+from .sheetxml import MAX_TEXT, cell_ref, col_letters, value_for
 from .styles import Styles, solid_fill
-from .xmlscan import escape_attr, escape_text
+from .xmlwrite import cell_element, declaration, element
 
 _HEADER, _TITLE, _BOLD, _BLOCK_TITLE, _LINK = "header", "title", "bold", "block", "link"
-_WRAP = '<alignment vertical="center" wrapText="1"/>'
 
 
 @dataclass(frozen=True)
@@ -68,19 +66,20 @@ def styled_cells(sheet: OwnedSheet) -> dict[tuple[int, int], CellStyle]:
 class OwnedStyles:
     """Cell formats for owned sheets, appended to the workbook's stylesheet when missing."""
 
-    def __init__(self, styles: Styles, config: Config) -> None:
+    def __init__(self, styles: Styles, header_colour: str) -> None:
         self.styles = styles
-        self.config = config
+        self.header_colour = header_colour
         self._xfs: dict[Look, int] = {Look(): 0}
 
     def xf(self, look: Look) -> int:
         if look not in self._xfs:
+            p = self.styles.p
             style = look.style or CellStyle()
             fill = None
             if style.fill:
-                fill = solid_fill(self.styles.p, style.fill)
+                fill = solid_fill(p, style.fill)
             elif look.fill:
-                fill = solid_fill(self.styles.p, self.config.couleur_entete)
+                fill = solid_fill(p, self.header_colour)
             font = None
             if look.font or style.bold or style.italic or style.colour or style.size:
                 font = self._font(look.font, style)
@@ -88,42 +87,44 @@ class OwnedStyles:
                 0,
                 number_format=look.number_format,
                 fill=fill,
-                font_xml=font,
-                alignment_xml=_alignment(look.wrap, style),
+                font=font,
+                alignment=_alignment(p, look.wrap, style),
             )
         return self._xfs[look]
 
-    def _font(self, kind: str | None, style: CellStyle) -> str:
+    def _font(self, kind: str | None, style: CellStyle) -> bytes:
+        p = self.styles.p
         size, name = self.styles.default_font()
-        name = escape_attr(name)
         bold = kind in (_HEADER, _TITLE, _BOLD, _BLOCK_TITLE) or style.bold
         colour = {_HEADER: "FFFFFF", _LINK: "0563C1"}.get(kind or "")
         size = {_TITLE: "14", _BLOCK_TITLE: "12"}.get(kind or "", size)
         if style.size:
             size = f"{style.size:g}"
         colour = style.colour or colour
-        return (
-            "<font>"
-            + ("<b/>" if bold else "")
-            + ("<i/>" if style.italic else "")
-            + ("<u/>" if kind == _LINK else "")
-            + f'<sz val="{size}"/>'
-            + (f'<color rgb="FF{colour}"/>' if colour else "")
-            + f'<name val="{name}"/></font>'
+        return element(
+            p,
+            "font",
+            None,
+            *([element(p, "b")] if bold else []),
+            *([element(p, "i")] if style.italic else []),
+            *([element(p, "u")] if kind == _LINK else []),
+            element(p, "sz", {"val": size}),
+            *([element(p, "color", {"rgb": "FF" + colour})] if colour else []),
+            element(p, "name", {"val": name}),
         )
 
 
-def _alignment(wrap_header: bool, style: CellStyle) -> str | None:
+def _alignment(p: bytes, wrap_header: bool, style: CellStyle) -> bytes | None:
     """The ``<alignment>`` of a cell: headers centred and wrapped, the sheet's own wrap on top."""
     if not (wrap_header or style.wrap or style.align):
         return None
-    attrs = ""
+    attrs: dict[str, str] = {}
     if style.align:
-        attrs += f' horizontal="{style.align}"'
-    attrs += ' vertical="top"' if style.wrap and not wrap_header else ' vertical="center"'
+        attrs["horizontal"] = style.align
+    attrs["vertical"] = "top" if style.wrap and not wrap_header else "center"
     if wrap_header or style.wrap:
-        attrs += ' wrapText="1"'
-    return f"<alignment{attrs}/>"
+        attrs["wrapText"] = "1"
+    return element(p, "alignment", attrs)
 
 
 def cell_looks(sheet: OwnedSheet) -> dict[tuple[int, int], Look]:
@@ -147,10 +148,18 @@ def cell_looks(sheet: OwnedSheet) -> dict[tuple[int, int], Look]:
     update((2, 1), font=_BOLD)
     for r in sheet.title_rows:
         update((r, 1), font=_BLOCK_TITLE)
+    plain: dict[str | None, Look] = {}  # most cells: one look per number format, shared
     for key, fmt in sheet.number_formats.items():
-        update(key, number_format=fmt)
+        if key in looks:
+            update(key, number_format=fmt)
+        else:
+            looks[key] = plain.get(fmt) or plain.setdefault(fmt, Look(number_format=fmt))
+    link = Look(font=_LINK)
     for key in sheet.links:
-        update(key, font=_LINK)
+        if key in looks:
+            update(key, font=_LINK)
+        else:
+            looks[key] = link
     for key, style in styled_cells(sheet).items():
         update(key, style=style)
     return looks
@@ -203,37 +212,45 @@ def render_owned_sheet(sheet: OwnedSheet, styles: OwnedStyles, drawing_rid: str 
     width = table_width(sheet)
     height = len(rows) or 1
     looks = cell_looks(sheet)
-    setup = sheet.print_setup
-    out = [
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        f'<worksheet xmlns="{NS_MAIN}" xmlns:r="{NS_R}">'
-        + (
-            '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
-            if setup is not None and setup.fit_width
-            else ""
-        )
-        + f'<dimension ref="A1:{col_letters(width)}{height}"/>'
-        '<sheetViews><sheetView workbookViewId="0">'
-    ]
     header = sheet.header_row
+    setup = sheet.print_setup
+    parts: list[bytes] = []
+    if setup is not None and setup.fit_width:
+        parts.append(element(b"", "sheetPr", None, element(b"", "pageSetUpPr", {"fitToPage": "1"})))
+    parts.append(element(b"", "dimension", {"ref": f"A1:{col_letters(width)}{height}"}))
+    view: list[bytes] = []
     if header >= 1 and sheet.freeze:
-        out.append(
-            f'<pane ySplit="{header}" topLeftCell="A{header + 1}" activePane="bottomLeft" '
-            'state="frozen"/><selection pane="bottomLeft"/>'
+        view.append(
+            element(
+                b"",
+                "pane",
+                {
+                    "ySplit": header,
+                    "topLeftCell": f"A{header + 1}",
+                    "activePane": "bottomLeft",
+                    "state": "frozen",
+                },
+            )
         )
-    out.append('</sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/>')
+        view.append(element(b"", "selection", {"pane": "bottomLeft"}))
+    sheet_view = element(b"", "sheetView", {"workbookViewId": "0"}, *view, text="")
+    parts.append(element(b"", "sheetViews", None, sheet_view))
+    parts.append(element(b"", "sheetFormatPr", {"defaultRowHeight": "15"}))
     hidden = set(sheet.hidden_columns)
     if sheet.widths or hidden:
-        out.append("<cols>")
+        cols = []
         for i in range(1, max([len(sheet.widths), *hidden]) + 1):
             w = sheet.widths[i - 1] if i <= len(sheet.widths) else None
             if w is None and i not in hidden:
                 continue
-            width_attr = f' width="{float(w if w is not None else 9.140625):g}"'
-            size = width_attr + (' customWidth="1"' if w is not None else "")
-            flag = ' hidden="1"' if i in hidden else ""
-            out.append(f'<col min="{i}" max="{i}"{size}{flag}/>')
-        out.append("</cols>")
+            attrs: dict[str, object] = {"min": i, "max": i}
+            attrs["width"] = f"{float(w if w is not None else 9.140625):g}"
+            if w is not None:
+                attrs["customWidth"] = "1"
+            if i in hidden:
+                attrs["hidden"] = "1"
+            cols.append(element(b"", "col", attrs))
+        parts.append(element(b"", "cols", None, *cols))
     heights = {}
     if header >= 1:
         for r in (header, *sheet.subheader_rows):
@@ -241,55 +258,65 @@ def render_owned_sheet(sheet: OwnedSheet, styles: OwnedStyles, drawing_rid: str 
             if h is not None:
                 heights[r] = h
     heights.update(sheet.row_heights)
-    out.append("<sheetData>")
     styled: dict[int, set[int]] = {}
     for r, c in looks:
         styled.setdefault(r, set()).add(c)
     last_row = max([len(rows), *styled], default=0)
+    lines: list[bytes] = []
+    widest = max([width, *(c for _, c in looks)])
+    letters = [""] + [col_letters(c) for c in range(1, widest + 1)]
     for r in range(1, last_row + 1):
         values = rows[r - 1] if r <= len(rows) else []
-        columns = {c for c, v in enumerate(values, start=1) if v is not None and v != ""}
-        columns |= styled.get(r, set())
+        columns = [c for c, v in enumerate(values, start=1) if v is not None and v != ""]
+        marked = styled.get(r)
+        if marked:
+            columns = sorted(marked.union(columns))
         cells = []
-        for c in sorted(columns):
+        for c in columns:
             obj = values[c - 1] if c <= len(values) else None
             if obj == "":  # no text: an empty cell, as openpyxl reads one back from the template
                 obj = None
-            style = styles.xf(looks[(r, c)]) if (r, c) in looks else 0
+            style = styles.xf(looks[(r, c)]) if marked and c in marked else 0
             if obj is None and style == 0:
                 continue
-            cells.append(cell_xml(b"", r, c, style, _value(obj)).decode("utf-8"))
-        ht = f' ht="{heights[r]:g}" customHeight="1"' if r in heights else ""
-        if cells or ht:
-            out.append(f'<row r="{r}"{ht}>' + "".join(cells) + "</row>")
-    out.append("</sheetData>")
+            kind, text = _value(obj)
+            cells.append(cell_element(b"", f"{letters[c]}{r}", style, kind, text))
+        size = {"ht": f"{heights[r]:g}", "customHeight": "1"} if r in heights else {}
+        if cells or size:
+            lines.append(element(b"", "row", {"r": r, **size}, *cells))
+    parts.append(element(b"", "sheetData", None, *lines, text=""))
     filtered = filter_range(sheet)
     if filtered:
-        out.append(f'<autoFilter ref="{filtered.replace("$", "")}"/>')
+        parts.append(element(b"", "autoFilter", {"ref": filtered.replace("$", "")}))
     if sheet.links:
-        out.append("<hyperlinks>")
-        for (r, c), location in sorted(sheet.links.items()):
-            out.append(
-                f'<hyperlink ref="{cell_ref(r, c)}" location="{escape_attr(location.lstrip("#"))}"'
-                ' display="' + escape_attr(_display(rows, r, c)) + '"/>'
+        links = [
+            element(
+                b"",
+                "hyperlink",
+                {
+                    "ref": cell_ref(r, c),
+                    "location": location.lstrip("#"),
+                    "display": _display(rows, r, c),
+                },
             )
-        out.append("</hyperlinks>")
-    out.append(_page_xml(setup))
+            for (r, c), location in sorted(sheet.links.items())
+        ]
+        parts.append(element(b"", "hyperlinks", None, *links))
+    parts += _page_parts(setup)
     if drawing_rid:
-        out.append(f'<drawing r:id="{escape_attr(drawing_rid)}"/>')
-    out.append("</worksheet>")
-    return "".join(out).encode("utf-8")
+        parts.append(element(b"", "drawing", {"r:id": drawing_rid}))
+    return declaration() + element(b"", "worksheet", {"xmlns": NS_MAIN, "xmlns:r": NS_R}, *parts)
 
 
-def _value(obj: object) -> Value:
-    """Numbers with 16 significant digits, as openpyxl writes the template's owned sheets, so
-    both writers give the same table (17 digits only when 16 would not read back)."""
-    value = value_for(obj)
-    if isinstance(obj, float) and value.kind == "n":
-        short = f"{obj:.16g}"
-        if math.isfinite(float(short)):
-            return Value("n", short)
-    return value
+def _value(obj: object) -> tuple[str, str]:
+    """(kind, text) of a cell: numbers with 16 significant digits, as openpyxl writes the
+    template's owned sheets, so both writers give the same table."""
+    if type(obj) is str and len(obj) <= MAX_TEXT:
+        return "str", obj
+    if type(obj) is float and math.isfinite(obj) and abs(obj) < 1e300:
+        return "n", f"{obj:.16g}"
+    value = value_for(obj)  # the rest, and what Excel cannot hold (refused)
+    return value.kind, value.text
 
 
 def _display(rows: list[list[object]], r: int, c: int) -> str:
@@ -300,32 +327,30 @@ def _display(rows: list[list[object]], r: int, c: int) -> str:
     return "" if value is None else str(value)
 
 
-def _page_xml(setup: PrintSetup | None) -> str:
+def _page_parts(setup: PrintSetup | None) -> list[bytes]:
     """Margins, page setup, footer and page breaks, in the order the schema wants them."""
     if setup is None:
-        return (
-            '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" '
-            'footer="0.3"/>'
-        )
-    fit = (
-        f' fitToWidth="{setup.fit_width}" fitToHeight="{setup.fit_height}"'
-        if setup.fit_width
-        else ""
-    )
-    orientation = "landscape" if setup.landscape else "portrait"
+        margins = {"left": "0.7", "right": "0.7", "top": "0.75", "bottom": "0.75"}
+        return [element(b"", "pageMargins", {**margins, "header": "0.3", "footer": "0.3"})]
+    margins = {"left": "0.4", "right": "0.4", "top": "0.5", "bottom": "0.6"}
+    page: dict[str, object] = {
+        "paperSize": "9",
+        "orientation": "landscape" if setup.landscape else "portrait",
+    }
+    if setup.fit_width:
+        page["fitToWidth"] = setup.fit_width
+        page["fitToHeight"] = setup.fit_height
     parts = [
-        '<pageMargins left="0.4" right="0.4" top="0.5" bottom="0.6" header="0.25" footer="0.3"/>',
-        f'<pageSetup paperSize="9" orientation="{orientation}"{fit}/>',
-        f"<headerFooter><oddFooter>{escape_text(footer_text(setup))}</oddFooter></headerFooter>",
+        element(b"", "pageMargins", {**margins, "header": "0.25", "footer": "0.3"}),
+        element(b"", "pageSetup", page),
+        element(b"", "headerFooter", None, element(b"", "oddFooter", text=footer_text(setup))),
     ]
     if setup.row_breaks:
         breaks = sorted(set(setup.row_breaks))
-        parts.append(
-            f'<rowBreaks count="{len(breaks)}" manualBreakCount="{len(breaks)}">'
-            + "".join(f'<brk id="{r}" max="16383" man="1"/>' for r in breaks)
-            + "</rowBreaks>"
-        )
-    return "".join(parts)
+        brks = [element(b"", "brk", {"id": r, "max": "16383", "man": "1"}) for r in breaks]
+        count = {"count": len(breaks), "manualBreakCount": len(breaks)}
+        parts.append(element(b"", "rowBreaks", count, *brks))
+    return parts
 
 
 def footer_text(setup: PrintSetup) -> str:

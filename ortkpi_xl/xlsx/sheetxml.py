@@ -22,8 +22,8 @@ from .xmlscan import (
     XmlProblem,
     check_part,
     children,
-    escape_attr,
-    escape_text,
+    enclosed,
+    filled,
     namespace_of,
     parse_attrs,
     prefix_of,
@@ -31,12 +31,16 @@ from .xmlscan import (
     set_attr,
     splice,
 )
+from .xmlwrite import cell_element, element
 
 MAX_TEXT = 32_767  # Excel's limit for a cell's text
 
 _REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
 _ROW_R = re.compile(rb"""\sr\s*=\s*["'](\d+)["']""")
 _CELL_R = re.compile(rb"""\sr\s*=\s*["']\$?([A-Za-z]{1,3})\$?(\d+)["']""")
+# a cell's attributes as Excel, openpyxl and LibreOffice write them: r, then s, then t
+_USUAL = re.compile(rb"""\s+r="([A-Z]{1,3}\d+)"(?:\s+s="(\d+)")?(?:\s+t="(\w+)")?\s*""")
+_STYLE = re.compile(rb"""\ss\s*=\s*["']\s*(\d+)\s*["']""")
 
 
 @functools.lru_cache(maxsize=20_000)
@@ -102,10 +106,10 @@ class Formula:
 _ATTRS = rb"""((?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*)"""
 
 
-class _Patterns:
+class Patterns:
     """Compiled patterns for one namespace prefix (rows and cells never nest)."""
 
-    _cache: dict[bytes, _Patterns] = {}
+    _cache: dict[bytes, Patterns] = {}
 
     def __init__(self, p: bytes) -> None:
         self.p = p
@@ -129,9 +133,9 @@ class _Patterns:
         self.cell_start = re.compile(rb"<" + q + rb"c(?=[\s/>])")
 
     @classmethod
-    def get(cls, p: bytes) -> _Patterns:
+    def get(cls, p: bytes) -> Patterns:
         if p not in cls._cache:
-            cls._cache[p] = _Patterns(p)
+            cls._cache[p] = Patterns(p)
         return cls._cache[p]
 
 
@@ -150,7 +154,7 @@ class Cell:
     __slots__ = ("row", "col", "_match", "_data", "_patterns", "_span", "_attrs", "_formula")
 
     def __init__(
-        self, row: int, col: int, match: re.Match[bytes], data: bytes, patterns: _Patterns
+        self, row: int, col: int, match: re.Match[bytes], data: bytes, patterns: Patterns
     ) -> None:
         self.row, self.col, self._match = row, col, match
         self._data, self._patterns = data, patterns
@@ -171,8 +175,27 @@ class Cell:
         return self._attrs
 
     @property
+    def kind(self) -> str:
+        """The value type (``t``): "n", "s", "str", "b", "e", "inlineStr"…"""
+        if self._attrs is None:
+            usual = _USUAL.fullmatch(self._match.group(1))
+            if usual is not None:
+                return usual.group(3).decode() if usual.group(3) else "n"
+        return self.attrs.get("t", "n")
+
+    @property
+    def other_attrs(self) -> dict[str, str] | None:
+        """Attributes besides the reference, style and type (phonetic, metadata…), if any."""
+        if self._attrs is None and _USUAL.fullmatch(self._match.group(1)) is not None:
+            return None
+        return self.attrs
+
+    @property
     def style(self) -> int:
-        return int(self.attrs.get("s", "0") or 0)
+        if self._attrs is None:  # the style alone, without parsing every attribute
+            found = _STYLE.search(self._match.group(1))
+            return int(found.group(1)) if found else 0
+        return int(self._attrs.get("s", "0") or 0)
 
     @property
     def formula(self) -> Formula | None:
@@ -216,14 +239,14 @@ class SheetPart:
         if ns != NS_MAIN:
             raise XmlProblem("espace de noms inattendu pour une feuille")
         self.p = prefix_of(self.root)
-        self.patterns = _Patterns.get(self.p)
+        self.patterns = Patterns.get(self.p)
         self.sheet_data = self.kid("sheetData")
         if self.sheet_data is None:
             raise XmlProblem("feuille sans <sheetData>")
         self.rows: dict[int, Span] = {}
         self.implicit = False
         self._cells: dict[int, dict[int, Cell]] = {}
-        self._column_styles: list[tuple[int, int, int]] | None = None
+        self._column_styles: dict[int, int] | None = None
         last = 0
         sd = self.sheet_data
         if sd.tag.kind == "empty":
@@ -278,22 +301,6 @@ class SheetPart:
             last = col
             out[col] = Cell(row, col, match, data, patterns)
         self._cells[row] = out
-        return out
-
-    def cell_bytes(self, row: int) -> dict[int, bytes] | None:
-        """Column → bytes of each ``<c>`` of a row, quickly; None if a reference is missing."""
-        cached = self._cells.get(row)
-        if cached is not None:
-            return {col: cell.bytes() for col, cell in cached.items()}
-        span = self.rows.get(row)
-        if span is None or span.tag.kind == "empty":
-            return {}
-        out: dict[int, bytes] = {}
-        for match in self.patterns.cell_ref.finditer(self.data, span.inner_start, span.end):
-            letters = match.group(2)
-            if letters is None:
-                return None
-            out[_col_index(letters)] = match.group()
         return out
 
     def formulas(self) -> list[Cell]:
@@ -383,23 +390,21 @@ class SheetPart:
             attrs = span.tag.attrs
             if attrs.get("customFormat", "0").lower() in ("1", "true") and "s" in attrs:
                 return int(attrs["s"])
+        return self.column_style(col)
+
+    def column_style(self, col: int) -> int:
+        """The style of column ``col`` (its ``<col>`` entry), 0 without one."""
         if self._column_styles is None:
-            self._column_styles = []
+            self._column_styles = {}
             cols = self.kid("cols")
             if cols is not None:
-                for child in children(self.data, cols.tag, cols.end):
-                    attrs = child.tag.attrs
-                    self._column_styles.append(
-                        (
-                            int(attrs.get("min", 0)),
-                            int(attrs.get("max", 0)),
-                            int(attrs.get("style", 0) or 0),
-                        )
-                    )
-        for low, high, style in self._column_styles:
-            if low <= col <= high:
-                return style
-        return 0
+                for child in reversed(children(self.data, cols.tag, cols.end)):
+                    attrs = child.tag.attrs  # the first entry covering a column wins
+                    style = int(attrs.get("style", 0) or 0)
+                    low, high = int(attrs.get("min", 0)), int(attrs.get("max", 0))
+                    for c in range(max(low, 1), min(high, 16_384) + 1):
+                        self._column_styles[c] = style
+        return self._column_styles.get(col, 0)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -441,44 +446,15 @@ _DROPPED_ATTRS = {"r", "s", "t", "cm", "vm"}
 def cell_xml(
     p: bytes, row: int, col: int, style: int, value: Value, keep: dict[str, str] | None = None
 ) -> bytes:
-    parts = [b"<", p, b'c r="', cell_ref(row, col).encode(), b'"']
-    if style:
-        parts.append(f' s="{style}"'.encode())
-    if value.kind == "str":
-        parts.append(b' t="inlineStr"')
-    elif value.kind == "b":
-        parts.append(b' t="b"')
-    for key, val in (keep or {}).items():
-        if key not in _DROPPED_ATTRS:
-            parts.append(f' {key}="{escape_attr(val)}"'.encode())
-    if value.kind == "empty":
-        parts.append(b"/>")
-    elif value.kind == "str":
-        space = (
-            ' xml:space="preserve"'
-            if value.text != value.text.strip() or "\n" in value.text
-            else ""
-        )
-        parts.append(
-            b"><"
-            + p
-            + b"is><"
-            + p
-            + b"t"
-            + space.encode()
-            + b">"
-            + escape_text(value.text).encode()
-            + b"</"
-            + p
-            + b"t></"
-            + p
-            + b"is></"
-            + p
-            + b"c>"
-        )
-    else:
-        parts.append(b"><" + p + b"v>" + value.text.encode() + b"</" + p + b"v></" + p + b"c>")
-    return b"".join(parts)
+    """A ``<c>`` holding ``value`` (inline text, never a formula) in style ``style``; ``keep``
+    are attributes of the cell it replaces (phonetic, …) other than what the value decides."""
+    extra = [(k, v) for k, v in keep.items() if k not in _DROPPED_ATTRS] if keep else None
+    return cell_element(p, cell_ref(row, col), style, value.kind, value.text, extra)
+
+
+def formula_xml(p: bytes, text: str) -> bytes:
+    """A plain ``<f>`` (a shared formula's member written out on its own)."""
+    return element(p, "f", None, text=text)
 
 
 @dataclass
@@ -490,74 +466,88 @@ class CellEdit:
 
 
 class SheetPatcher:
-    """Collects the cell edits of one sheet and produces the new part."""
+    """Collects the cell edits of one sheet and produces the new part.
+
+    Each edited cell's new ``<c>`` is built once, when the edit is set (the planner compares it
+    with the old bytes to tell a change from a repeat); ``render`` only places the bytes.
+    """
 
     def __init__(self, sheet: SheetPart) -> None:
         self.sheet = sheet
         self.edits: dict[tuple[int, int], CellEdit] = {}
+        self.built: dict[tuple[int, int], bytes] = {}  # new bytes of each edited cell
         self.formula_rewrites: dict[tuple[int, int], str] = {}  # shared members made plain
         self.extra: list[tuple[int, int, bytes]] = []  # raw edits outside sheetData
 
-    def set(self, edit: CellEdit) -> None:
-        self.edits[edit.row, edit.col] = edit
+    def set(self, edit: CellEdit, cell: Cell | None) -> bytes:
+        """Record ``edit`` of ``cell`` (None: a new cell); the bytes it will write."""
+        key = (edit.row, edit.col)
+        self.edits[key] = edit
+        built = self._new_cell(edit, cell)
+        self.built[key] = built
+        return built
+
+    def rewrite_formula(self, row: int, col: int, text: str) -> None:
+        """Write a shared formula's member as a plain formula (its master was overwritten)."""
+        self.formula_rewrites[row, col] = text
+        if (row, col) in self.built:  # an edited cell: its bytes include the formula
+            self.built[row, col] = self._new_cell(
+                self.edits[row, col], self.sheet.cells(row).get(col)
+            )
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.edits or self.formula_rewrites or self.extra)
 
     def render(self) -> bytes:
         sheet, data, p = self.sheet, self.sheet.data, self.sheet.p
         edits: list[tuple[int, int, bytes]] = list(self.extra)
-        by_row: dict[int, list[CellEdit]] = {}
-        for edit in self.edits.values():
-            by_row.setdefault(edit.row, []).append(edit)
+        by_row: dict[int, list[int]] = {}
+        for row, col in self.edits:
+            by_row.setdefault(row, []).append(col)
         rewrites_by_row: dict[int, dict[int, str]] = {}
         for (row, col), text in self.formula_rewrites.items():
             rewrites_by_row.setdefault(row, {})[col] = text
         new_rows: list[tuple[int, bytes]] = []
         max_row = max_col = 0
+        built = self.built
         for row in sorted(set(by_row) | set(rewrites_by_row)):
-            row_edits = sorted(by_row.get(row, []), key=lambda e: e.col)
-            for e in row_edits:
-                max_row, max_col = max(max_row, row), max(max_col, e.col)
+            cols = sorted(by_row.get(row, []))
+            if cols:
+                max_row, max_col = max(max_row, row), max(max_col, cols[-1])
             span = sheet.rows.get(row)
             if span is None:
-                cells = b"".join(self._new_cell(e, None) for e in row_edits)
-                new_rows.append(
-                    (row, b"<" + p + f'row r="{row}">'.encode() + cells + b"</" + p + b"row>")
-                )
+                cells = [built[row, c] for c in cols]
+                new_rows.append((row, element(p, "row", {"r": row}, *cells)))
                 continue
             existing = sheet.cells(row)
             inserts: dict[int, list[bytes]] = {}
             end_inserts: list[bytes] = []
             next_cols = sorted(existing)
-            for e in row_edits:
-                cell = existing.get(e.col)
+            for col in cols:
+                cell = existing.get(col)
                 if cell is not None:
-                    edits.append((cell.span.start, cell.span.end, self._new_cell(e, cell)))
+                    edits.append((cell.span.start, cell.span.end, built[row, col]))
                     continue
-                after = bisect.bisect_right(next_cols, e.col)
+                after = bisect.bisect_right(next_cols, col)
                 if after < len(next_cols):
-                    inserts.setdefault(existing[next_cols[after]].span.start, []).append(
-                        self._new_cell(e, None)
-                    )
+                    at = existing[next_cols[after]].span.start
+                    inserts.setdefault(at, []).append(built[row, col])
                 else:
-                    end_inserts.append(self._new_cell(e, None))
+                    end_inserts.append(built[row, col])
             for col, text in rewrites_by_row.get(row, {}).items():
                 if (row, col) in self.edits:
-                    continue  # rewritten inside _new_cell
+                    continue  # rewritten inside the cell's new bytes
                 cell = existing[col]
                 assert cell.formula is not None
-                new_f = b"<" + p + b"f>" + escape_text(text).encode() + b"</" + p + b"f>"
-                edits.append((cell.formula.span.start, cell.formula.span.end, new_f))
+                edits.append((cell.formula.span.start, cell.formula.span.end, formula_xml(p, text)))
             for pos, chunks in inserts.items():
                 edits.append((pos, pos, b"".join(chunks)))
             start_tag = data[span.tag.start : span.tag.end]
-            new_start = self._widen_spans(
-                start_tag, [e.col for e in row_edits if e.col not in existing]
-            )
+            new_start = self._widen_spans(start_tag, [c for c in cols if c not in existing])
             if span.tag.kind == "empty":
-                if new_start.endswith(b"/>"):
-                    new_start = new_start[:-2].rstrip() + b">"
-                edits.append(
-                    (span.start, span.end, new_start + b"".join(end_inserts) + b"</" + p + b"row>")
-                )
+                new = enclosed(new_start, span.tag.name, b"".join(end_inserts))
+                edits.append((span.start, span.end, new))
             else:
                 if new_start != start_tag:
                     edits.append((span.tag.start, span.tag.end, new_start))
@@ -568,10 +558,6 @@ class SheetPatcher:
             self._insert_rows(new_rows, edits)
         self._widen_dimension(max_row, max_col, edits)
         return splice(data, edits)
-
-    def cell_bytes(self, edit: CellEdit, cell: Cell | None) -> bytes:
-        """What ``edit`` will write for ``cell`` (to tell a real change from a repeat)."""
-        return self._new_cell(edit, cell)
 
     def _new_cell(self, edit: CellEdit, cell: Cell | None) -> bytes:
         p = self.sheet.p
@@ -591,19 +577,13 @@ class SheetPatcher:
                 f = cell.formula.span
                 rest = (
                     data[cell.span.tag.end : f.start]
-                    + b"<"
-                    + p
-                    + b"f>"
-                    + escape_text(text).encode()
-                    + b"</"
-                    + p
-                    + b"f>"
+                    + formula_xml(p, text)
                     + data[f.end : cell.span.end]
                 )
             if cell.span.tag.kind == "empty" and new_start.endswith(b">") and not rest:
                 return new_start
             return new_start + rest
-        return cell_xml(p, edit.row, edit.col, style, edit.value, cell.attrs)
+        return cell_xml(p, edit.row, edit.col, style, edit.value, cell.other_attrs)
 
     @staticmethod
     def _widen_spans(start_tag: bytes, new_cols: list[int]) -> bytes:
@@ -620,7 +600,7 @@ class SheetPatcher:
         return set_attr(start_tag, "spans", f"{lo2}:{hi2}")
 
     def _insert_rows(self, new_rows: list[tuple[int, bytes]], edits: list) -> None:
-        sheet, data, p = self.sheet, self.sheet.data, self.sheet.p
+        sheet, data = self.sheet, self.sheet.data
         existing = sorted(sheet.rows)
         sd = sheet.sheet_data
         grouped: dict[int, list[bytes]] = {}
@@ -635,11 +615,7 @@ class SheetPatcher:
             edits.append((pos, pos, b"".join(chunks)))
         if tail:
             if sd.tag.kind == "empty":
-                start = data[sd.tag.start : sd.tag.end]
-                opened = start[:-2].rstrip() + b">"
-                edits.append(
-                    (sd.start, sd.end, opened + b"".join(tail) + b"</" + p + b"sheetData>")
-                )
+                edits.append((sd.start, sd.end, filled(data, sd, b"".join(tail))))
             else:
                 pos = sd.inner_end(data)
                 edits.append((pos, pos, b"".join(tail)))

@@ -17,14 +17,16 @@ from .xmlscan import (
     XmlProblem,
     check_part,
     children,
-    escape_attr,
+    enclosed,
     iter_tags,
     namespace_of,
+    opened,
     prefix_of,
     root_children,
     set_attr,
     splice,
 )
+from .xmlwrite import element
 
 _BUILTIN_FORMATS = {
     "general": 0,
@@ -37,22 +39,45 @@ _BUILTIN_FORMATS = {
     "0.00e+00": 11,
     "@": 49,
 }
-_LIST_ORDER = ("numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs")
-_AFTER = {
-    "numFmts": _LIST_ORDER[1:] + ("cellStyles", "dxfs", "tableStyles", "colors", "extLst"),
-    "fonts": _LIST_ORDER[2:] + ("cellStyles", "dxfs", "tableStyles", "colors", "extLst"),
-    "fills": _LIST_ORDER[3:] + ("cellStyles", "dxfs", "tableStyles", "colors", "extLst"),
-    "cellXfs": ("cellStyles", "dxfs", "tableStyles", "colors", "extLst"),
-}
-_DEFAULT_ITEMS = {
-    "fonts": ['<font><sz val="11"/><name val="Calibri"/><family val="2"/></font>'],
-    "fills": [
-        '<fill><patternFill patternType="none"/></fill>',
-        '<fill><patternFill patternType="gray125"/></fill>',
-    ],
-    "cellXfs": ['<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'],
-    "numFmts": [],
-}
+# the children of <styleSheet>, in the schema's order (CT_Stylesheet)
+_ORDER = (
+    "numFmts",
+    "fonts",
+    "fills",
+    "borders",
+    "cellStyleXfs",
+    "cellXfs",
+    "cellStyles",
+    "dxfs",
+    "tableStyles",
+    "colors",
+    "extLst",
+)
+LISTS = ("numFmts", "fonts", "fills", "cellXfs", "dxfs")  # the lists the writer appends to
+
+
+def _default_items(name: str, p: bytes) -> list[bytes]:
+    """What a list created from nothing must hold first (Excel's defaults)."""
+    if name == "fonts":
+        return [
+            element(
+                p,
+                "font",
+                None,
+                element(p, "sz", {"val": "11"}),
+                element(p, "name", {"val": "Calibri"}),
+                element(p, "family", {"val": "2"}),
+            )
+        ]
+    if name == "fills":
+        return [
+            element(p, "fill", None, element(p, "patternFill", {"patternType": kind}))
+            for kind in ("none", "gray125")
+        ]
+    if name == "cellXfs":
+        ids = {"numFmtId": 0, "fontId": 0, "fillId": 0, "borderId": 0, "xfId": 0}
+        return [element(p, "xf", ids)]
+    return []
 
 
 def canonical(fragment: bytes) -> tuple:
@@ -75,42 +100,44 @@ def canonical(fragment: bytes) -> tuple:
 
 
 def solid_fill(p: bytes, rgb: str) -> bytes:
-    return (
-        b"<"
-        + p
-        + b"fill><"
-        + p
-        + b'patternFill patternType="solid"><'
-        + p
-        + f'fgColor rgb="FF{rgb}"/>'.encode()
-        + b"<"
-        + p
-        + b'bgColor indexed="64"/></'
-        + p
-        + b"patternFill></"
-        + p
-        + b"fill>"
+    """The ``<fill>`` of a plain colour, as Excel writes one."""
+    pattern = element(
+        p,
+        "patternFill",
+        {"patternType": "solid"},
+        element(p, "fgColor", {"rgb": "FF" + rgb.upper()}),
+        element(p, "bgColor", {"indexed": "64"}),
     )
+    return element(p, "fill", None, pattern)
+
+
+def highlight_dxf(p: bytes, rgb: str) -> bytes:
+    """The differential format of a conditional format that turns a cell ``rgb``.
+
+    In a ``dxf`` the colour of a solid fill is its background colour (Excel's own way)."""
+    pattern = element(p, "patternFill", None, element(p, "bgColor", {"rgb": "FF" + rgb.upper()}))
+    return element(p, "dxf", None, element(p, "fill", None, pattern))
 
 
 @functools.lru_cache(maxsize=1024)
-def is_solid(fill: bytes, rgb: str | None) -> bool:
-    """Is ``fill`` a solid fill of colour ``rgb`` (6 hex digits)?
+def solid_rgb(fill: bytes) -> str | None:
+    """The colour of ``fill`` when it is a plain solid fill ("FFFF00"), else None.
 
     Only the pattern and the foreground colour count: a solid fill shows no background, and
     writers disagree on it (openpyxl repeats the colour, Excel writes ``indexed="64"``), so the
     tool's colour put by the template writer is still recognised by the patcher.
     """
-    if not rgb:
-        return False
     tags = [t for t in canonical(fill) if t[0] == "<"]
     if len(tags) < 3 or tags[0][1] != b"fill" or tags[1][1] != b"patternFill":
-        return False
+        return None
     if dict(tags[1][2]).get("patternType") != "solid":
-        return False
+        return None
     colours = [dict(t[2]) for t in tags[2:] if t[1] == b"fgColor"]
     others = [t for t in tags[2:] if t[1] not in (b"fgColor", b"bgColor")]
-    return not others and len(colours) == 1 and colours[0] == {"rgb": "FF" + rgb.upper()}
+    if others or len(colours) != 1 or set(colours[0]) != {"rgb"}:
+        return None
+    rgb = colours[0]["rgb"]
+    return rgb[2:] if len(rgb) == 8 and rgb[:2] == "FF" else None
 
 
 class Styles:
@@ -126,16 +153,15 @@ class Styles:
         self._spans: dict[str, Span] = {s.tag.local.decode(): s for s in kids}
         self._kids = kids
         self.items: dict[str, list[bytes]] = {}
-        for name in ("numFmts", "fonts", "fills", "cellXfs"):
+        for name in LISTS:
             span = self._spans.get(name)
             self.items[name] = (
                 [c.bytes(data) for c in children(data, span.tag, span.end)] if span else []
             )
         self.added: dict[str, list[bytes]] = {name: [] for name in self.items}
         self._created: set[str] = set()
-        self._canon: dict[str, list[tuple]] = {
-            name: [canonical(i) for i in items] for name, items in self.items.items()
-        }
+        self._canon: dict[str, list[tuple]] = {}  # built for a list when first searched
+        self._fills_of: dict[int, bytes] = {}
 
     # -- lookup -------------------------------------------------------------------------------
 
@@ -153,9 +179,14 @@ class Styles:
         return match.group(1).decode() if match else default
 
     def fill_of_xf(self, index: int) -> bytes:
-        fills = self.all("fills")
-        fill_id = int(self.xf_attr(index, "fillId"))
-        return fills[fill_id] if 0 <= fill_id < len(fills) else b""
+        """The ``<fill>`` a cell format shows (an entry never changes once written)."""
+        found = self._fills_of.get(index)
+        if found is None:
+            fills = self.all("fills")
+            fill_id = int(self.xf_attr(index, "fillId"))
+            found = fills[fill_id] if 0 <= fill_id < len(fills) else b""
+            self._fills_of[index] = found
+        return found
 
     def locked(self, index: int) -> bool:
         """Cell protection of an ``xf``: locked unless ``<protection locked="0"/>``."""
@@ -177,24 +208,30 @@ class Styles:
 
     # -- appending ----------------------------------------------------------------------------
 
+    def _canonical(self, name: str) -> list[tuple]:
+        if name not in self._canon:
+            self._canon[name] = [canonical(i) for i in self.all(name)]
+        return self._canon[name]
+
     def _find_or_add(self, name: str, item: bytes) -> int:
         key = canonical(item)
-        for i, existing in enumerate(self._canon[name]):
+        for i, existing in enumerate(self._canonical(name)):
             if existing == key and not (name == "fills" and i == 1):
                 return i
         if name not in self._spans and name not in self._created:
             self._created.add(name)
-            for default in _DEFAULT_ITEMS[name]:
-                self._append(name, self._prefixed(default))
+            for default in _default_items(name, self.p):
+                self._append(name, default)
             return self._find_or_add(name, item)
         return self._append(name, item)
 
     def _append(self, name: str, item: bytes) -> int:
         self.added[name].append(item)
-        self._canon[name].append(canonical(item))
+        self._canonical(name).append(canonical(item))
         return len(self._canon[name]) - 1
 
-    def _prefixed(self, xml: str) -> bytes:
+    def with_prefix(self, xml: str) -> bytes:
+        """Unprefixed XML (as the registry of marks keeps a fill) in this part's prefix."""
         if not self.p:
             return xml.encode()
         p = self.p.decode()
@@ -211,15 +248,19 @@ class Styles:
                 return int(attrs["numFmtId"])
             used.append(int(attrs.get("numFmtId", "0")))
         new_id = max([163, *used]) + 1
-        xml = f'<numFmt numFmtId="{new_id}" formatCode="{escape_attr(code)}"/>'
-        self._find_or_add("numFmts", self._prefixed(xml))
+        xml = element(self.p, "numFmt", {"numFmtId": new_id, "formatCode": code})
+        self._find_or_add("numFmts", xml)
         return new_id
 
     def fill_id(self, fill: bytes) -> int:
         return self._find_or_add("fills", fill)
 
-    def font_id(self, font_xml: str) -> int:
-        return self._find_or_add("fonts", self._prefixed(font_xml))
+    def font_id(self, font: bytes) -> int:
+        return self._find_or_add("fonts", font)
+
+    def dxf_id(self, dxf: bytes) -> int:
+        """The index of a differential format equal to ``dxf``, appended when missing."""
+        return self._find_or_add("dxfs", dxf)
 
     def derive(
         self,
@@ -227,8 +268,8 @@ class Styles:
         *,
         number_format: str | None = None,
         fill: bytes | None = None,
-        font_xml: str | None = None,
-        alignment_xml: str | None = None,
+        font: bytes | None = None,
+        alignment: bytes | None = None,
         extra: dict[str, str] | None = None,
     ) -> int:
         """The index of ``xf`` ``base`` with another number format, fill, font or alignment."""
@@ -236,12 +277,12 @@ class Styles:
         head_end = xf.index(b">") + 1
         head, tail = xf[:head_end], xf[head_end:]
         changes: dict[str, str] = dict(extra or {})
-        if alignment_xml is not None:
+        if alignment is not None:
             if head.endswith(b"/>"):  # <xf .../> → <xf ...></xf> to hold the child
                 name = re.match(rb"<([\w.:-]+)", head)
                 assert name is not None
-                head, tail = head[:-2].rstrip() + b">", b"</" + name.group(1) + b">"
-            tail = self._prefixed(alignment_xml) + re.sub(
+                head, tail = opened(head), b"</" + name.group(1) + b">"
+            tail = alignment + re.sub(
                 rb"<(?:[\w.-]+:)?alignment\b[^>]*?(?:/>|>.*?</(?:[\w.-]+:)?alignment>)",
                 b"",
                 tail,
@@ -254,8 +295,8 @@ class Styles:
         if fill is not None:
             changes["fillId"] = str(self.fill_id(fill))
             changes["applyFill"] = "" if changes["fillId"] == "0" else "1"
-        if font_xml is not None:
-            changes["fontId"] = str(self.font_id(font_xml))
+        if font is not None:
+            changes["fontId"] = str(self.font_id(font))
             changes["applyFont"] = "" if changes["fontId"] == "0" else "1"
         for key, value in changes.items():
             head = set_attr(head, key, value or None)
@@ -281,50 +322,31 @@ class Styles:
 
     def render(self) -> bytes:
         edits: list[tuple[int, int, bytes]] = []
-        created: list[tuple[str, bytes]] = []
         for name, added in self.added.items():
             if not added:
                 continue
             span = self._spans.get(name)
             total = len(self.items[name]) + len(added)
             if span is None:
-                p = self.p
-                created.append(
-                    (
-                        name,
-                        b"<"
-                        + p
-                        + name.encode()
-                        + f' count="{total}">'.encode()
-                        + b"".join(added)
-                        + b"</"
-                        + p
-                        + name.encode()
-                        + b">",
-                    )
-                )
+                pos = self._insert_position(name)
+                edits.append((pos, pos, element(self.p, name, {"count": total}, *added)))
                 continue
             head = self.data[span.tag.start : span.tag.end]
             if "count" in span.tag.attrs:
                 head = set_attr(head, "count", str(total))
             if span.tag.kind == "empty":
-                head = head[:-2].rstrip() + b">"
-                edits.append(
-                    (span.start, span.end, head + b"".join(added) + b"</" + span.tag.name + b">")
-                )
+                whole = enclosed(head, span.tag.name, b"".join(added))
+                edits.append((span.start, span.end, whole))
             else:
                 edits.append((span.tag.start, span.tag.end, head))
                 pos = span.inner_end(self.data)
                 edits.append((pos, pos, b"".join(added)))
-        for name, xml in created:
-            pos = self._insert_position(name)
-            edits.append((pos, pos, xml))
         return splice(self.data, edits)
 
     def _insert_position(self, name: str) -> int:
-        if name == "numFmts":
-            return self.root.end
+        """Where a missing list goes: before the first child the schema puts after it."""
+        later = _ORDER[_ORDER.index(name) + 1 :]
         for span in self._kids:
-            if span.tag.local.decode() in _AFTER[name]:
+            if span.tag.local.decode() in later:
                 return span.start
         return self.data.rfind(b"</")

@@ -21,6 +21,8 @@ from xml.etree.ElementTree import Element
 
 from defusedxml import ElementTree as SafeET
 
+from .xmlwrite import escape_attr
+
 
 class XmlProblem(Exception):
     """A part is malformed, unsafe or unusual; ``reason`` is French (the caller names the part)."""
@@ -113,7 +115,8 @@ def parse_attrs(raw: bytes) -> dict[str, str]:
     out: dict[str, str] = {}
     for match in _ATTR.finditer(raw):
         value = match.group(2) if match.group(2) is not None else match.group(3)
-        out[match.group(1).decode("utf-8")] = html.unescape(value.decode("utf-8"))
+        text = value.decode("utf-8")
+        out[match.group(1).decode("utf-8")] = html.unescape(text) if "&" in text else text
     return out
 
 
@@ -225,21 +228,7 @@ def root_children(data: bytes) -> tuple[Tag, list[Span]]:
 
 
 # ---------------------------------------------------------------------------------------------
-# writing helpers
-
-_INVALID_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_ESCAPED_LOOKALIKE = re.compile("_(x[0-9A-Fa-f]{4}_)")
-
-
-def escape_text(text: str) -> str:
-    """Text content: XML escapes, plus OOXML ``_xHHHH_`` for characters XML cannot hold."""
-    text = _ESCAPED_LOOKALIKE.sub(r"_x005F_\1", text)
-    text = _INVALID_XML_CHARS.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def escape_attr(text: str) -> str:
-    return escape_text(text).replace('"', "&quot;").replace("\n", "&#10;")
+# editing in place
 
 
 def set_attr(start_tag: bytes, name: str, value: str | None) -> bytes:
@@ -256,6 +245,21 @@ def set_attr(start_tag: bytes, name: str, value: str | None) -> bytes:
     while cut > 0 and start_tag[cut - 1 : cut].isspace():
         cut -= 1
     return start_tag[:cut] + new + start_tag[cut:]
+
+
+def opened(start_tag: bytes) -> bytes:
+    """``<a x="1"/>`` → ``<a x="1">``: a start tag that can take children."""
+    return start_tag[:-2].rstrip() + b">" if start_tag.endswith(b"/>") else start_tag
+
+
+def enclosed(start_tag: bytes, name: bytes, content: bytes) -> bytes:
+    """An element from an existing start tag (even ``<a/>``), new ``content`` and its end tag."""
+    return opened(start_tag) + content + b"</" + name + b">"
+
+
+def filled(data: bytes, span: Span, content: bytes) -> bytes:
+    """An empty element ``span`` given ``content`` (``<a/>`` → ``<a>content</a>``)."""
+    return enclosed(data[span.tag.start : span.tag.end], span.tag.name, content)
 
 
 def splice(data: bytes, edits: list[tuple[int, int, bytes]]) -> bytes:
