@@ -1,9 +1,8 @@
-"""Reading a workbook with openpyxl: values as Excel last computed them, which cells hold
-formulas, number formats, merged cells and Excel tables' totals rows, and the tool's registry.
+"""Reading a workbook: values as Excel last computed them, which cells hold formulas, number
+formats, fills, merged cells and Excel tables' totals rows, and the tool's registry.
 
-One streaming pass (``read_only``) reads values, formulas and number formats; a second pass
-for the cached values runs only when the workbook holds formulas. A formula without a cached
-value (the file was saved by a tool that does not compute) is reported, never read as blank.
+One pass over each sheet's XML (``xlsx.sheetread``). A formula without a cached value (the
+file was saved by a tool that does not compute) is reported, never read as blank.
 
 ``SheetData`` and ``build_book`` are shared with the Excel buttons, which fill what their engine
 can tell (values always; formats, merges and totals rows when known, ``None`` otherwise).
@@ -11,9 +10,6 @@ can tell (values always; formats, merges and totals rows when known, ``None`` ot
 
 from __future__ import annotations
 
-import posixpath
-import re
-import warnings
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -30,6 +26,9 @@ from .layout import Merge, Table, column_letter, find_tables
 from .marks import REGISTRY_SHEET, Marks
 
 OWNED_SHEETS = ("Contrôles", "Synthèse", "xlwings.conf", REGISTRY_SHEET, OFFICIAL_SHEET)
+# the tool's own sheets that nothing reads back: rewritten whole, never parsed (a re-run must
+# not pay for the previous run's findings and synthesis)
+_NOT_READ = frozenset(("Contrôles", "Synthèse"))
 
 
 @dataclass
@@ -111,166 +110,24 @@ def build_book(path: Path, sheets: list[SheetData], config: Config) -> WorkbookD
     return WorkbookData(path, kept, marks)
 
 
-def _open(path: Path, *, data_only: bool):
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # openpyxl warns about unsupported extensions
-            from openpyxl import load_workbook
-
-            return load_workbook(path, read_only=True, data_only=data_only, keep_links=False)
-    except FileNotFoundError:
-        raise WorkbookError(f"Fichier introuvable : {path}.") from None
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-        raise WorkbookError(
-            f"Impossible de lire {path.name} comme un classeur Excel (.xlsx/.xlsm) : le fichier "
-            "est abîmé ou d'un autre format. Ouvrez-le dans Excel et enregistrez-le au format "
-            "« Classeur Excel (.xlsx) »."
-        ) from exc
-
-
-def _damaged(ws) -> WorkbookError:
-    return WorkbookError(
-        f"La feuille « {ws.title} » ne peut pas être lue : le fichier est abîmé. Ouvrez le "
-        "classeur dans Excel, qui propose de le réparer, enregistrez-le, puis relancez."
-    )
-
-
-_BROKEN = (SyntaxError, ValueError, KeyError, zipfile.BadZipFile, zlib.error)  # XML ParseError…
-
-
-def _read_cells(ws) -> tuple[list[list[object]], dict, dict, dict]:
-    """Values, formulas, number formats and fills of one sheet in one pass."""
-    try:
-        return _cells_of(ws)
-    except _BROKEN:
-        raise _damaged(ws) from None
-
-
-def _cells_of(ws) -> tuple[list[list[object]], dict, dict, dict]:
-    ws.reset_dimensions()  # do not trust <dimension>: read every row the file holds
-    grid: list[list[object]] = []
-    formulas: dict[tuple[int, int], str] = {}
-    formats: dict[tuple[int, int], str] = {}
-    fills: dict[tuple[int, int], str] = {}
-    numbers = (int, float)
-    for r, row in enumerate(ws.iter_rows(), start=1):
-        line = []
-        for c, cell in enumerate(row, start=1):
-            value = cell.value
-            line.append(value)
-            style = getattr(cell, "style_array", None)
-            if style is not None and style.fillId:
-                fills[(r, c)] = _fill_colour(cell)
-            if value is None:
-                continue
-            kind = value.__class__
-            if kind in numbers:
-                fmt = cell.number_format
-                if fmt != "General":
-                    formats[(r, c)] = fmt
-            elif kind is str:
-                if value.startswith("="):
-                    formats_code = cell.number_format
-                    formulas[(r, c)] = value
-                    if formats_code != "General":
-                        formats[(r, c)] = formats_code
-            elif hasattr(value, "text"):  # ArrayFormula / DataTableFormula objects
-                formulas[(r, c)] = str(value.text)
-        grid.append(line)
-    return grid, formulas, formats, fills
-
-
-def _fill_colour(cell) -> str:
-    fill = cell.fill
-    colour = fill.fgColor if fill is not None else None
-    if fill is None or fill.fill_type in (None, "none"):
-        return ""
-    if fill.fill_type == "solid" and colour is not None and colour.type == "rgb":
-        return str(colour.rgb)[-6:].upper()
-    return "motif"
-
-
-_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
-_TABLE_REL = re.compile(rb"<(?:\w+:)?Relationship\s[^>]*>")
-_ATTR = re.compile(rb'(\w+)="([^"]*)"')
-
-
-def _column_number(letters: bytes) -> int:
-    number = 0
-    for ch in letters:
-        number = number * 26 + ch - 64
-    return number
-
-
-def _extras(archive: zipfile.ZipFile, part: str) -> tuple[list[Merge], set[int]]:
-    """Merged ranges and Excel tables' totals rows of one worksheet part."""
-    merges: list[Merge] = []
-    try:
-        data = archive.read(part)
-    except KeyError:
-        return merges, set()
-    for m in _MERGE.finditer(data):
-        c1, r1 = _column_number(m.group(1)), int(m.group(2))
-        c2, r2 = (_column_number(m.group(3)), int(m.group(4))) if m.group(3) else (c1, r1)
-        merges.append((r1, c1, r2, c2))
-    totals: set[int] = set()
-    folder, name = posixpath.split(part)
-    try:
-        rels = archive.read(f"{folder}/_rels/{name}.rels")
-    except KeyError:
-        return merges, totals
-    for rel in _TABLE_REL.finditer(rels):
-        attrs = dict(_ATTR.findall(rel.group(0)))
-        if not attrs.get(b"Type", b"").endswith(b"/table"):
-            continue
-        target = attrs.get(b"Target", b"").decode("utf-8", "replace")
-        table_part = (
-            target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
-        )
-        try:
-            table = archive.read(posixpath.normpath(table_part))
-        except KeyError:
-            continue
-        head = re.search(rb"<(?:\w+:)?table\s[^>]*>", table)
-        if not head:
-            continue
-        table_attrs = dict(_ATTR.findall(head.group(0)))
-        ref = table_attrs.get(b"ref", b"").split(b":")
-        count = int(table_attrs.get(b"totalsRowCount", b"0") or 0)
-        if len(ref) == 2 and count > 0:
-            last = int(re.sub(rb"[A-Z$]", b"", ref[1]) or 0)
-            totals.update(range(last - count + 1, last + 1))
-    return merges, totals
-
-
 def read_workbook(path: str | Path, config: Config, *, require_tables: bool = True) -> WorkbookData:
-    """Read every sheet and find its programme tables."""
+    """Read every sheet in one pass (values as Excel saved them, formulas, number formats,
+    fills, merged cells, tables' totals rows) and find its programme tables."""
+    from ..xlsx.sheetread import read_sheets
+    from ..xlsx.xmlscan import XmlProblem
+
     path = Path(path)
     check_workbook_file(path)  # what the file really is, before any parser sees it
-    formulas_wb = _open(path, data_only=False)
-    sheets: list[SheetData] = []
     try:
-        archive = formulas_wb._archive
-        for ws in formulas_wb.worksheets:
-            grid, formulas, formats, fills = _read_cells(ws)
-            merges, totals = _extras(archive, ws._worksheet_path)
-            sheets.append(
-                SheetData(ws.title, grid, formulas, [], [], formats, merges, totals, fills)
-            )
-    finally:
-        formulas_wb.close()
-    if any(s.formulas for s in sheets):
-        values_wb = _open(path, data_only=True)
-        try:
-            for sheet, ws in zip(sheets, values_wb.worksheets, strict=True):
-                if sheet.formulas:
-                    ws.reset_dimensions()
-                    try:
-                        sheet.grid = [list(row) for row in ws.iter_rows(values_only=True)]
-                    except _BROKEN:
-                        raise _damaged(ws) from None
-        finally:
-            values_wb.close()
+        found = read_sheets(path, wanted=lambda name: name not in _NOT_READ)
+    except (XmlProblem, KeyError, zipfile.BadZipFile, zlib.error, ValueError) as exc:
+        sheet = getattr(exc, "sheet", None)
+        what = f"La feuille « {sheet} »" if sheet else f"Une partie de {path.name}"
+        raise WorkbookError(
+            f"{what} ne peut pas être lue : le fichier est abîmé. Ouvrez le classeur dans "
+            "Excel, qui propose de le réparer, enregistrez-le, puis relancez."
+        ) from None
+    sheets = [_sheet_data(values) for values in found]
     book = build_book(path, sheets, config)
     if require_tables and not book.tables:
         raise InputDataError(
@@ -279,6 +136,36 @@ def read_workbook(path: str | Path, config: Config, *, require_tables: bool = Tr
             "Vérifiez que c'est bien le classeur des indicateurs."
         )
     return book
+
+
+def _sheet_data(values) -> SheetData:  # type: ignore[no-untyped-def]
+    """A sheet of ``xlsx.sheetread`` as the engine reads it."""
+    formats: dict[tuple[int, int], str] = {}
+    fills: dict[tuple[int, int], str] = {}
+    cell_formats = values.formats
+    for key, xf in values.xfs.items():
+        code = cell_formats.code(xf)
+        if code != "General":
+            formats[key] = code
+        colour = cell_formats.colour(xf)
+        if colour:
+            fills[key] = colour
+    totals: set[int] = set()
+    for table in values.tables:
+        span = table.totals
+        if span is not None:
+            totals.update(range(span[0], span[2] + 1))
+    return SheetData(
+        values.name,
+        values.rows,
+        values.formulas,
+        [],
+        [],
+        formats,
+        list(values.merged),
+        totals,
+        fills,
+    )
 
 
 def table_columns(sheet: SheetData, table: Table) -> dict[str, list[object]]:

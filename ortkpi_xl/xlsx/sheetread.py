@@ -141,12 +141,17 @@ class CellFormats:
 
     codes: list[str] = field(default_factory=list)
     filled: list[bool] = field(default_factory=list)
+    # the fill's colour: RGB of a plain solid fill, "motif" for any other visible fill, ""
+    colours: list[str] = field(default_factory=list)
 
     def code(self, xf: int) -> str:
         return self.codes[xf] if 0 <= xf < len(self.codes) else "General"
 
     def has_fill(self, xf: int) -> bool:
         return self.filled[xf] if 0 <= xf < len(self.filled) else False
+
+    def colour(self, xf: int) -> str:
+        return self.colours[xf] if 0 <= xf < len(self.colours) else ""
 
 
 @dataclass
@@ -236,7 +241,11 @@ class _Reader:
                 custom[int(attrs.get("numFmtId", ""))] = attrs.get("formatCode", "")
             except ValueError:
                 continue
-        fills = [_has_pattern(f) for f in styles.all("fills")]
+        all_fills = styles.all("fills")
+        fills = [_has_pattern(f) for f in all_fills]
+        colours = [
+            _fill_colour(f) if shown else "" for f, shown in zip(all_fills, fills, strict=True)
+        ]
         dates, durations = set(), set()
         for index, xf in enumerate(styles.all("cellXfs")):
             attrs = next(iter_tags(xf)).attrs
@@ -245,6 +254,7 @@ class _Reader:
             fill_id = _int(attrs.get("fillId"))
             formats.codes.append(code)
             formats.filled.append(0 <= fill_id < len(fills) and fills[fill_id])
+            formats.colours.append(colours[fill_id] if 0 <= fill_id < len(colours) else "")
             if is_date_format(code):
                 dates.add(index)
                 if is_duration_format(code):
@@ -270,7 +280,11 @@ class _Reader:
             if not self.pkg.has(rel.part) or (wanted is not None and not wanted(name)):
                 continue
             sheet = SheetValues(name, state, formats=self.formats)
-            self._sheet(sheet, rel.part)
+            try:
+                self._sheet(sheet, rel.part)
+            except XmlProblem as exc:
+                exc.sheet = name  # which sheet, for the caller's message
+                raise
             out.append(sheet)
         return out
 
@@ -484,6 +498,19 @@ def _has_pattern(fill: bytes) -> bool:
         return True
     found = _FILL_PATTERN.search(fill)
     return found is not None and found.group(1) != b"none"
+
+
+_SOLID_RGB = re.compile(
+    rb"""patternType\s*=\s*["']solid["'].*?<(?:\w+:)?fgColor\b[^>]*\brgb\s*=\s*["']"""
+    rb"""(?:[0-9A-Fa-f]{2})?([0-9A-Fa-f]{6})["']""",
+    re.S,
+)
+
+
+def _fill_colour(fill: bytes) -> str:
+    """The RGB of a plain solid fill; "motif" for a pattern, gradient or theme colour."""
+    found = _SOLID_RGB.search(fill)
+    return found.group(1).decode("ascii").upper() if found else "motif"
 
 
 def _slow_attrs(raw: bytes, previous: int) -> tuple[int, int, str]:
