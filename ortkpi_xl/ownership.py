@@ -124,8 +124,14 @@ def owner_of(key: str, stored: Stored, config: Config) -> Owner:
 
 
 def _tool_word(raw: object, config: Config) -> bool:
-    words = {label_key(w, drop_number=False) for w in config.mots.all()}
-    return isinstance(raw, str) and label_key(raw, drop_number=False) in words
+    if not isinstance(raw, str) or len(raw) > 40:
+        return False
+    return _word_key(raw) in {_word_key(w) for w in config.mots.all()}
+
+
+@lru_cache(maxsize=4096)
+def _word_key(text: str) -> str:
+    return label_key(text, drop_number=False)
 
 
 def free_inputs(

@@ -55,6 +55,7 @@ class Mark:
 
 
 RULE_KEY = "§regle"
+_CELL = re.compile(r"([A-Z]+)(\d+)")
 _VALUES_PREFIX = "§valeurs:"
 _CHUNK_CHARS = 30_000  # below Excel's 32,767 characters a cell
 
@@ -109,16 +110,17 @@ class Marks:
         for sheet in sorted(self.values):
             by_column: dict[str, dict[int, str]] = {}
             for cell, text in self.values[sheet].items():
-                match = re.fullmatch(r"([A-Z]+)(\d+)", cell)
+                match = _CELL.fullmatch(cell)
                 if match:
                     by_column.setdefault(match.group(1), {})[int(match.group(2))] = text
             for column in sorted(by_column, key=lambda c: (len(c), c)):
                 rows = by_column[column]
                 chunk: list[str | None] = []
                 first = size = 0
-                for row in range(min(rows), max(rows) + 2):
+                last = max(rows)
+                for row in range(min(rows), last + 2):
                     text = rows.get(row)
-                    if chunk and (text is None and row > max(rows) or size > _CHUNK_CHARS):
+                    if chunk and (text is None and row > last or size > _CHUNK_CHARS):
                         while chunk and chunk[-1] is None:
                             chunk.pop()
                         packed = json.dumps(chunk, ensure_ascii=False, separators=(",", ":"))

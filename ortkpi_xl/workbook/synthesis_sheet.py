@@ -681,10 +681,19 @@ def programme_label(programme: Programme, threshold: int) -> str:
     return programme.label + (" *" if small else "")
 
 
+# A site page lists its programmes and draws one bar per programme: beyond these, the list is
+# no longer something a board reads (the site sheet holds every row) and the bars no longer
+# something an eye can tell apart, and the sheet would grow with the workbook's rows (the
+# first ones are shown, and said to be).
+MAX_LISTED = 80
+MAX_CHARTED = 40
+
+
 def _site_block(b: _Builder, site: Summary) -> None:
     config = b.config
-    programmes = [p for p in site.programmes if p.has_data]
-    session = sessions(programmes)
+    every = [p for p in site.programmes if p.has_data]
+    programmes = every[:MAX_LISTED]
+    session = sessions(every)
     b.titles.append(b.add(_titled(f"{site.name} — indicateurs par formation", session)))
     b.header("Formation", "Promotion", "Niveau", "Entrants", *(SHORT[k] for k in SITE_KEYS))
     typed = False
@@ -723,24 +732,35 @@ def _site_block(b: _Builder, site: Summary) -> None:
     ]
     if typed:
         notes.append("En gris italique : taux saisis sans leurs effectifs (effectifs non fournis).")
+    if len(every) > len(programmes):
+        notes.append(
+            f"Les {len(programmes)} premières formations sur {len(every)} : la liste complète "
+            f"est sur la feuille « {site.name} »."
+        )
     waiting = [p.label for p in site.programmes if not p.has_data]
     if waiting:
-        notes.append(f"Sans chiffres pour l'instant : {', '.join(waiting)}.")
+        shown = ", ".join(waiting[:20]) + (
+            f" et {len(waiting) - 20} autres" if len(waiting) > 20 else ""
+        )
+        notes.append(f"Sans chiffres pour l'instant : {shown}.")
     b.note(" ".join(notes))
     b.blank()
+    charted = programmes[:MAX_CHARTED]
+    charted_labels = labels[:MAX_CHARTED]
     drawn = [
         (name, keys)
         for name, keys in SITE_CHARTS
-        if any(_chart_value(p.results[k]) is not None for p in programmes for k in keys)
+        if any(_chart_value(p.results[k]) is not None for p in charted for k in keys)
     ]
     top = len(b.rows) + 1
     row_height = 0.0
+    first_ones = f" ({len(charted)} premières formations)" if len(every) > len(charted) else ""
     for index, (name, keys) in enumerate(drawn):
         slot = index % 3
         marks = INDICATOR_BY_KEY[keys[0]].rule is Rule.MARK
         if slot == 0:
             row_height = max(
-                _chart_height(len(programmes), len(k)) for _, k in drawn[index : index + 3]
+                _chart_height(len(charted), len(k)) for _, k in drawn[index : index + 3]
             )
             b.room_for(row_height)
             top = len(b.rows) + 1
@@ -748,20 +768,20 @@ def _site_block(b: _Builder, site: Summary) -> None:
             ["Formation", *(SHORT[k] for k in keys)],
             [
                 [label, *(_chart_value(p.results[k]) for k in keys)]
-                for label, p in zip(labels, programmes, strict=True)
+                for label, p in zip(charted_labels, charted, strict=True)
             ],
             _MARK if marks else "0%",
         )
         anchor_col = b.anchor_column(slot * (_SITE_CHART_W + 0.3))
         b.charts.append(
             ChartSpec(
-                title=_titled(f"{site.name} — {name}", session),
+                title=_titled(f"{site.name} — {name}{first_ones}", session),
                 anchor=f"{column_letter(anchor_col)}{top}",
                 categories=(column, 2, last),
                 series=tuple((column + 1 + i, 1, last) for i in range(len(keys))),
                 percent=not marks,
                 width_cm=_SITE_CHART_W,
-                height_cm=_chart_height(len(programmes), len(keys)),
+                height_cm=_chart_height(len(charted), len(keys)),
                 y_max=5.5 if marks else 1.15,  # room for the value after a full bar
                 y_step=1.0 if marks else 0.25,
                 show_values=True,

@@ -160,8 +160,13 @@ def cell_looks(sheet: OwnedSheet) -> dict[tuple[int, int], Look]:
             update(key, font=_LINK)
         else:
             looks[key] = link
+    with_style: dict[tuple[Look, CellStyle], Look] = {}  # few distinct looks: build each once
     for key, style in styled_cells(sheet).items():
-        update(key, style=style)
+        look = looks.get(key, Look())
+        styled = with_style.get((look, style))
+        if styled is None:
+            styled = with_style[(look, style)] = replace(look, style=style)
+        looks[key] = styled
     return looks
 
 
