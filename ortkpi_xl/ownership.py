@@ -192,6 +192,7 @@ class TablePlan:
         return [
             (key, d.row)
             for key, cells in self.decisions.items()
+            if key in AWAITED_KEYS
             for d in cells
             if _shows(d, key, word)
         ]
