@@ -33,6 +33,7 @@ _SITE_COUNTS = 2  # count columns that make a header a site table's
 _SITE_RATES = 4  # or this many of the computed indicators 1–5
 
 
+@lru_cache(maxsize=16_384)  # every cell address of a table is built from it
 def column_letter(column: int) -> str:
     """1 → A, 28 → AB (no openpyxl: the button path stays light)."""
     letters = ""
