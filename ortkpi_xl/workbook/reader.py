@@ -15,6 +15,7 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..bulk import paused_gc
 from ..cells import Reading, State
 from ..config import Config
 from ..errors import InputDataError, WorkbookError
@@ -130,6 +131,7 @@ def build_book(path: Path, sheets: list[SheetData], config: Config) -> WorkbookD
     return WorkbookData(path, kept, marks)
 
 
+@paused_gc()
 def read_workbook(path: str | Path, config: Config, *, require_tables: bool = True) -> WorkbookData:
     """Read every sheet in one pass (values as Excel saved them, formulas, number formats,
     fills, merged cells, tables' totals rows) and find its programme tables."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..bulk import paused_gc
 from ..checks import check_rows
 from ..config import Config
 from ..engine import Computation, Outcome, compute
@@ -241,6 +242,7 @@ def _findings(book: WorkbookData, results: list[TableResult]) -> list[Finding]:
     return findings
 
 
+@paused_gc()
 def validate(book: WorkbookData, config: Config) -> list[Finding]:
     """Every finding of the spec for the workbook as it is (what Recalculer would change)."""
     results = compute_tables(book, config, validating=True)
@@ -280,6 +282,7 @@ class Recalculation:
     word: str = "En attente"
 
 
+@paused_gc()
 def recalculate(book: WorkbookData, config: Config) -> Recalculation:
     """The changes Recalculer makes, and the findings that remain once they are made."""
     results = compute_tables(book, config)
