@@ -107,6 +107,8 @@ def check_rows(comp: Computation, sheet: str, locate: Locate) -> list[Finding]:
         for row, reading in enumerate(comp.readings[field.key]):
             if reading.state is State.NUMBER and not reading.interpreted:
                 continue  # the common case: nothing to say, no address to compute
+            if reading.state in _SILENT:
+                continue  # never a finding (see _reading_finding): no address either
             finding = _reading_finding(reading, field.key, sheet, _cell(locate, row, field.key))
             if finding:
                 add(finding)
@@ -208,6 +210,9 @@ def check_rows(comp: Computation, sheet: str, locate: Locate) -> list[Finding]:
             seen[key] = row
 
     return findings
+
+
+_SILENT = frozenset((State.BLANK, State.TEXT, State.MARKER))  # states _reading_finding passes
 
 
 def _reading_finding(reading: Reading, key: str, sheet: str, cell: str) -> Finding | None:

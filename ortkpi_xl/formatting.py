@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import math
 from decimal import ROUND_HALF_UP, Context, Decimal
+from functools import lru_cache
 
 _WIDE = Context(prec=400)  # room for any float's digits (up to 1.8e308) plus decimals
+# The public functions are pure and a sheet repeats its figures (rates of small cohorts, counts):
+# each distinct figure is formatted once per process.
+_cached = lru_cache(maxsize=65_536)
 
 
 def excel_round(value: float, digits: int = 0) -> Decimal:
@@ -44,6 +48,7 @@ def _french(number: Decimal, strip_zeros: bool) -> str:
     return text.replace(".", ",")
 
 
+@_cached
 def format_number(value: float, digits: int | None = None) -> str:
     """A number in French: ``12``, ``12,5``; ``digits`` fixes the decimals, else up to 6."""
     if digits is None:
@@ -51,6 +56,7 @@ def format_number(value: float, digits: int | None = None) -> str:
     return _french(excel_round(value, digits), strip_zeros=False)
 
 
+@_cached
 def format_percent(fraction: float, digits: int = 1, *, strip_zeros: bool = False) -> str:
     """0.5625 → ``56,3 %`` (Excel's ``0.0%`` display)."""
     if strip_zeros:
@@ -63,6 +69,7 @@ def format_percent_points(fraction: float, digits: int = 1) -> str:
     return _french(excel_round(fraction * 100, digits), strip_zeros=False)
 
 
+@_cached
 def format_signed_percent(fraction: float, digits: int = 0) -> str:
     """The valeur ajoutée: 0.05 → ``+5 %``, -0.2 → ``-20 %``, 0 → ``0 %``."""
     text = _fixed(fraction * 100, digits)
@@ -70,6 +77,7 @@ def format_signed_percent(fraction: float, digits: int = 0) -> str:
     return f"{sign}{text.lstrip('-').replace('.', ',')} %"
 
 
+@_cached
 def format_mark(mark: float) -> str:
     """A survey mark out of 5 with one decimal: ``4,4``."""
     return _french(excel_round(mark, 1), strip_zeros=False)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Spaces Excel users produce: no-break space, narrow no-break space, thin space, figure space.
 _ODD_SPACES = dict.fromkeys(map(ord, "\u00a0\u202f\u2009\u2007\u200b\t\r\n"), " ")
@@ -21,6 +22,7 @@ def clean_spaces(text: str) -> str:
     return " ".join(text.translate(_ODD_SPACES).split())
 
 
+@lru_cache(maxsize=4096)  # a text is often folded a few times in a row (matched, then keyed)
 def fold(text: str) -> str:
     """Lower case, accents removed, typographic apostrophes unified, spaces cleaned."""
     decomposed = unicodedata.normalize("NFKD", clean_spaces(text).lower())

@@ -407,9 +407,9 @@ def _findings(
                     first.setdefault("status", cell)
             if (
                 d.action is Action.KEEP
-                and _is_small_word(d.before, config)
-                and not (comp.small_cohort[row])
                 and key in ("va", "insertion_emploi", "insertion_metier")
+                and not (comp.small_cohort[row])
+                and _is_small_word(d.before, config)
             ):
                 entrants = comp.reading(row, "entrants").number
                 out.append(
@@ -600,9 +600,7 @@ def _span(cells: list[str]) -> str:
 
 
 def _is_small_word(text: str, config: Config) -> bool:
-    return bool(text) and label_key(text, drop_number=False) == label_key(
-        config.mots.petit_effectif, drop_number=False
-    )
+    return bool(text) and _same_word(text, config.mots.petit_effectif)
 
 
 def _is_figure(text: str) -> bool:

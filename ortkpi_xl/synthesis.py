@@ -323,11 +323,19 @@ def programmes(table: SiteTable) -> list[Programme]:
 
 def pool(rows: Iterable[Programme]) -> dict[str, Pooled]:
     """Every indicator pooled over ``rows`` (see the module docstring for the rules)."""
-    pooled = {ind.key: Pooled(ind.key, method_of(ind)) for ind in INDICATORS}
+    # the sums of ``Pooled.add``, in the same order, kept in plain lists (one object per
+    # indicator rather than one per row and indicator)
+    sums: dict[str, list] = {ind.key: [0.0, 0.0, 0, 0] for ind in INDICATORS}
     for programme in rows:
         for key, part in programme.parts.items():
-            pooled[key] = pooled[key].add(part, fallback=key in programme.fallback)
-    return pooled
+            total = sums[key]
+            if part is None:
+                continue
+            total[0] += part[0]
+            total[1] += part[1]
+            total[2] += 1
+            total[3] += int(key in programme.fallback)
+    return {ind.key: Pooled(ind.key, method_of(ind), *sums[ind.key]) for ind in INDICATORS}
 
 
 def _pending(table: SiteTable) -> int:

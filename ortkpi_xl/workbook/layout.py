@@ -33,6 +33,7 @@ _SITE_COUNTS = 2  # count columns that make a header a site table's
 _SITE_RATES = 4  # or this many of the computed indicators 1–5
 
 
+@lru_cache(maxsize=16_384)  # every cell address of a table is built from it
 def column_letter(column: int) -> str:
     """1 → A, 28 → AB (no openpyxl: the button path stays light)."""
     letters = ""
@@ -91,16 +92,30 @@ _RULES: tuple[tuple[str, tuple[str, ...], str | None], ...] = (
     ("source", ("sources?",), None),
     ("formation", ("formations?|diplomes?|certifications?",), "taux|nb|nombre"),
 )
+# Each word pattern once, numbered; a rule names its patterns by number. A word's matches are
+# worked out once per distinct word (programme rows repeat « cap », « bts », « formation »…
+# while their texts are all different), then each rule is a look-up.
+_PATTERNS = tuple(
+    dict.fromkeys(p for _, groups, forbidden in _RULES for p in (*groups, forbidden) if p)
+)
+_PATTERN_ID = {p: i for i, p in enumerate(_PATTERNS)}
+_COMPILED_PATTERNS = tuple(re.compile(f"(?:{p})") for p in _PATTERNS)
 _COMPILED = tuple(
     (
         key,
-        tuple(re.compile(f"(?:{group})") for group in groups),
-        re.compile(f"(?:{forbidden})") if forbidden else None,
+        frozenset(_PATTERN_ID[group] for group in groups),
+        _PATTERN_ID[forbidden] if forbidden else None,
     )
     for key, groups, forbidden in _RULES
 )
 _BY_NUMBER = {i.number: i.key for i in INDICATORS}
 _INDICATOR_KEYS = frozenset(_BY_NUMBER.values())
+
+
+@lru_cache(maxsize=16384)
+def _word_matches(word: str) -> frozenset[int]:
+    """The numbers of the patterns that match the whole of ``word``."""
+    return frozenset(i for i, p in enumerate(_COMPILED_PATTERNS) if p.fullmatch(word))
 
 
 @lru_cache(maxsize=8192)
@@ -110,10 +125,11 @@ def read_header(text: str) -> str | None:
     words = re.findall(r"[a-z]+", folded)
     if not words or len(words) > 14 or ":" in folded:  # a sentence, a footnote: not a header
         return None
+    matched = frozenset().union(*map(_word_matches, words))  # patterns some word matches
     for key, groups, forbidden in _COMPILED:
-        if forbidden is not None and any(forbidden.fullmatch(w) for w in words):
+        if forbidden is not None and forbidden in matched:
             continue
-        if all(any(g.fullmatch(w) for w in words) for g in groups):
+        if groups <= matched:
             number = re.match(r"^\s*\*?\s*(\d{1,2})(?!\d)", folded)
             figure = FIELD_BY_KEY[key].kind in (Kind.RATE, Kind.MARK, Kind.POINTS)
             if number and figure and key in _INDICATOR_KEYS:

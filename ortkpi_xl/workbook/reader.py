@@ -15,6 +15,7 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..bulk import paused_gc
 from ..cells import Reading, State
 from ..config import Config
 from ..errors import InputDataError, WorkbookError
@@ -72,6 +73,26 @@ class SheetData:
             )
         return value
 
+    def raw_column(self, rows: list[int], column: int) -> list[object]:
+        """``raw`` of each of ``rows`` in one column (a table reads its columns whole: one
+        step per cell instead of three look-ups)."""
+        grid, formulas, index = self.grid, self.formulas, column - 1
+        out: list[object] = []
+        for row in rows:
+            line = grid[row - 1] if row - 1 < len(grid) else ()
+            value = line[index] if index < len(line) else None
+            if value is None and (row, column) in formulas:
+                value = self.raw(row, column)  # a formula without its value: say so
+            out.append(value)
+        return out
+
+    def format_column(self, rows: list[int], column: int) -> list[str | None]:
+        """``number_format`` of each of ``rows`` in one column."""
+        if self.formats is None:
+            return [None] * len(rows)
+        formats = self.formats
+        return [formats.get((row, column), "General") for row in rows]
+
 
 @dataclass
 class WorkbookData:
@@ -110,6 +131,7 @@ def build_book(path: Path, sheets: list[SheetData], config: Config) -> WorkbookD
     return WorkbookData(path, kept, marks)
 
 
+@paused_gc()
 def read_workbook(path: str | Path, config: Config, *, require_tables: bool = True) -> WorkbookData:
     """Read every sheet in one pass (values as Excel saved them, formulas, number formats,
     fills, merged cells, tables' totals rows) and find its programme tables."""
@@ -174,15 +196,15 @@ def table_columns(sheet: SheetData, table: Table) -> dict[str, list[object]]:
     Identification cells under a merged cell read as the merged cell's text.
     """
     columns: dict[str, list[object]] = {}
+    names = table.names
     for key, column in table.columns.items():
         if FIELD_BY_KEY[key].computed:
             continue
-        values = []
-        for row in table.rows:
-            value = sheet.raw(row, column, key)
-            if value is None and row in table.names:
-                value = table.names[row].get(key)
-            values.append(value)
+        values = sheet.raw_column(table.rows, column)
+        if names:
+            for index, row in enumerate(table.rows):
+                if values[index] is None and row in names:
+                    values[index] = names[row].get(key)
         columns[key] = values
     return columns
 
@@ -192,7 +214,7 @@ def table_formats(sheet: SheetData, table: Table) -> dict[str, list[str | None]]
     if sheet.formats is None:
         return None
     return {
-        key: [sheet.number_format(row, column) for row in table.rows]
+        key: sheet.format_column(table.rows, column)
         for key, column in table.columns.items()
         if not FIELD_BY_KEY[key].computed
     }
@@ -201,23 +223,30 @@ def table_formats(sheet: SheetData, table: Table) -> dict[str, list[str | None]]
 def table_outputs(sheet: SheetData, table: Table, marks: Marks) -> dict[str, list[Stored]]:
     """What the cells the tool may write hold now, with what proves who wrote it."""
     written = marks.values.get(sheet.name, {})
+    by_cell, name, formulas = marks.marks, sheet.name, sheet.formulas
     out: dict[str, list[Stored]] = {}
     for key in OUTPUT_KEYS:
         column = table.columns.get(key)
         if column is None:
             continue
         letters = column_letter(column)
+        raws = sheet.raw_column(table.rows, column)
+        formats = sheet.format_column(table.rows, column)
         cells = []
-        for row in table.rows:
-            address = f"{letters}{row}"
-            mark = marks.marks.get((sheet.name, address))
+        for index, row in enumerate(table.rows):
+            tool_text, tool_note = None, False
+            if written or by_cell:  # a first run has no registry: no address to build
+                address = f"{letters}{row}"
+                mark = by_cell.get((name, address))
+                tool_text = written.get(address)
+                tool_note = mark is not None and mark.note is not None
             cells.append(
                 Stored(
-                    raw=sheet.raw(row, column, key),
-                    formula=sheet.formulas.get((row, column)),
-                    number_format=sheet.number_format(row, column),
-                    tool_text=written.get(address),
-                    tool_note=mark is not None and mark.note is not None,
+                    raw=raws[index],
+                    formula=formulas.get((row, column)),
+                    number_format=formats[index],
+                    tool_text=tool_text,
+                    tool_note=tool_note,
                 )
             )
         out[key] = cells

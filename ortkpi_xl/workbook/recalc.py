@@ -8,8 +8,10 @@ so Valider never asks for a Recalculer that would change nothing.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
+from ..bulk import paused_gc
 from ..checks import check_rows
 from ..config import Config
 from ..engine import Computation, Outcome, compute
@@ -66,14 +68,15 @@ def compute_tables(
 def structural_findings(book: WorkbookData, results: list[TableResult]) -> list[Finding]:
     """Missing or doubled columns, total rows, side sheets, and error values outside tables."""
     findings: list[Finding] = []
-    covered: dict[str, set[tuple[int, int]]] = {}
+    # sheet → (rows, columns) of each table: a cell inside is the table's (asked only of the
+    # rare error value, so not spelled out cell by cell)
+    covered: dict[str, list[tuple[set[int], set[int]]]] = {}
     for res in results:
         table, name = res.table, res.sheet.name
         findings += _table_findings(table, name)
-        cells = covered.setdefault(name, set())
-        for row in [*table.rows, *table.total_rows]:
-            for column in table.columns.values():
-                cells.add((row, column))
+        covered.setdefault(name, []).append(
+            ({*table.rows, *table.total_rows}, set(table.columns.values()))
+        )
     for sheet in book.sheets:
         for table in sheet.side_tables:
             cell = table.header_address()
@@ -180,7 +183,10 @@ def _cross_table_duplicates(results: list[TableResult]) -> list[Finding]:
     (the seed's Toulouse: CFA and FPA), so a warning, not an error."""
     findings = []
     seen: dict[tuple[str, str, str], tuple[int, str]] = {}
+    tables_per_sheet = Counter(res.sheet.name for res in results)
     for index, res in enumerate(results):
+        if tables_per_sheet[res.sheet.name] < 2:
+            continue  # a table alone on its sheet: its own doubles are check_rows' findings
         comp = res.computation
         for row in range(comp.rows):
             name = programme_name(lambda key, row=row, comp=comp: comp.reading(row, key).text)
@@ -206,17 +212,23 @@ def _cross_table_duplicates(results: list[TableResult]) -> list[Finding]:
     return findings
 
 
-def _error_cells(book: WorkbookData, covered: dict[str, set[tuple[int, int]]]) -> list[Finding]:
+def _error_cells(
+    book: WorkbookData, covered: dict[str, list[tuple[set[int], set[int]]]]
+) -> list[Finding]:
     from ..cells import EXCEL_ERRORS
 
     findings = []
     for sheet in book.sheets:
         if sheet.name == CONTROLS_SHEET or not sheet.tables:
             continue
-        skip = covered.get(sheet.name, set())
+        tables = covered.get(sheet.name, [])
         for r, line in enumerate(sheet.grid, start=1):
             for c, value in enumerate(line, start=1):
-                if isinstance(value, str) and value in EXCEL_ERRORS and (r, c) not in skip:
+                if (
+                    isinstance(value, str)
+                    and value in EXCEL_ERRORS
+                    and not any(r in rows and c in columns for rows, columns in tables)
+                ):
                     cell = f"{column_letter(c)}{r}"
                     formula = sheet.formulas.get((r, c))
                     how = f" (formule {formula})" if formula else ""
@@ -241,6 +253,7 @@ def _findings(book: WorkbookData, results: list[TableResult]) -> list[Finding]:
     return findings
 
 
+@paused_gc()
 def validate(book: WorkbookData, config: Config) -> list[Finding]:
     """Every finding of the spec for the workbook as it is (what Recalculer would change)."""
     results = compute_tables(book, config, validating=True)
@@ -280,6 +293,7 @@ class Recalculation:
     word: str = "En attente"
 
 
+@paused_gc()
 def recalculate(book: WorkbookData, config: Config) -> Recalculation:
     """The changes Recalculer makes, and the findings that remain once they are made."""
     results = compute_tables(book, config)

@@ -58,8 +58,9 @@ def plan_changes(package: Package, changes: ChangeSet, options: WriteOptions, so
     if changes.written is not None:
         planning.registry.values = {s: dict(v) for s, v in changes.written.items() if v}
     owned = list(changes.owned_sheets)
-    if len(planning.registry.rows()) > 1 or planning.registry_existed:
-        owned.append(registry_sheet(planning.registry))
+    registry = registry_sheet(planning.registry)  # its rows are packed once
+    if len(registry.rows) > 1 or planning.registry_existed:
+        owned.append(registry)
     if owned:
         plan_owned(planning, book, owned)
     planning.stop_if_refused()
