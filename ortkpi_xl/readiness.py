@@ -364,12 +364,17 @@ def state_of(finding: Finding) -> SiteState | None:
     return _STATE_OF_RULE.get(finding.regle)
 
 
-def report_lines(findings: Iterable[Finding]) -> list[str]:
-    """The per-site block of Valider's report, before any detail (empty without statuses)."""
+def report_lines(findings: Iterable[Finding], order: Sequence[str] = ()) -> list[str]:
+    """The per-site block of Valider's report, before any detail (empty without statuses):
+    one line per site, in ``order`` (the tab order) when given, sites without a sheet last."""
     found = status_findings(findings)
     if not found:
         return []
-    sites = [f for f in found if f.regle in _STATE_OF_RULE]
+    rank = {name: i for i, name in enumerate(order)}
+    sites = sorted(
+        (f for f in found if f.regle in _STATE_OF_RULE),
+        key=lambda f: rank.get(f.feuille, len(rank)),
+    )
     lines = ["", "État des sites :"]
     for f in sites:
         state = _STATE_OF_RULE[f.regle]

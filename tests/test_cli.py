@@ -284,3 +284,17 @@ def test_in_place_backup_opens_in_excel_and_stays_out_of_synthese(tmp_path, caps
     assert backup.read_bytes() == original
     assert main(["synthese", str(tmp_path), "-o", str(tmp_path / "reseau.xlsx"), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["classeurs"] == [str(book)]
+
+
+def test_valider_report_follows_the_tabs(capsys):
+    """A person reads the report beside the tabs: sites and sheets in tab order, not by name."""
+    template = str(ROOT / "workbook_template.xlsx")
+    assert main(["valider", template]) == 1
+    out = capsys.readouterr().out
+    tabs = ["Ecole de Travail", "ORT Marseille", "ORT Lyon", "ORT Toulouse"]
+    block = out.split("État des sites :")[1].split("Réseau ORT")[0]
+    assert [block.index(name) for name in tabs] == sorted(block.index(name) for name in tabs)
+    headings = [line for line in out.splitlines() if line.startswith("Feuille « ")]
+    assert headings == [f"Feuille « {name} »" for name in tabs if f"Feuille « {name} »" in out]
+    assert len(headings) >= 3
+    assert "pas prêt pour la transmission : ORT Marseille, ORT Lyon et ORT Toulouse" in out

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 from itertools import groupby
 from pathlib import Path
 
@@ -123,12 +124,19 @@ def _at_least(findings: list[Finding], severity: Severity) -> list[Finding]:
     return [f for f in findings if _RANK[f.gravite] <= _RANK[severity]]
 
 
-def format_findings(findings: list[Finding], name: str, at_least: Severity = Severity.INFO) -> str:
+def format_findings(
+    findings: list[Finding],
+    name: str,
+    at_least: Severity = Severity.INFO,
+    order: Sequence[str] = (),
+) -> str:
     """Human report: each site's state first, then the findings of ``at_least`` or graver, by
-    sheet, errors first; the bilan counts every finding and says how many were left out."""
-    lines = [f"Classeur : {name}", *report_lines(findings)]
+    sheet in ``order`` (the tab order; other sheets after, by name), errors first; the bilan
+    counts every finding and says how many were left out."""
+    lines = [f"Classeur : {name}", *report_lines(findings, order)]
     shown = _at_least(detail_findings(findings), at_least)
-    by_sheet = sorted(shown, key=lambda f: f.feuille)
+    rank = {sheet: i for i, sheet in enumerate(order)}
+    by_sheet = sorted(shown, key=lambda f: (rank.get(f.feuille, len(rank)), f.feuille))
     for sheet, group in groupby(by_sheet, key=lambda f: f.feuille):
         items = sorted(group, key=lambda f: _RANK[f.gravite])
         lines.append("")
@@ -136,7 +144,7 @@ def format_findings(findings: list[Finding], name: str, at_least: Severity = Sev
         for f in items:
             lines.append(f"  {f.gravite.value:<13} {f.cellule:<7} {f.message}")
     counts = count_by_severity(findings)
-    verdict = readiness_verdict(findings)
+    verdict = readiness_verdict(findings, order)
     lines.append("")
     lines.append(
         f"Bilan : {counts[Severity.ERREUR]} erreur(s), "
@@ -166,14 +174,16 @@ _PLURAL = {
 
 def _run_valider(args: argparse.Namespace) -> int:
     config = config_of(args, args.classeur)
-    findings = validate(read_workbook(Path(args.classeur), config), config)
+    book = read_workbook(Path(args.classeur), config)
+    findings = validate(book, config)
     at_least = Severity(args.gravite)
     if args.json:
         shown = _at_least(findings, at_least)
         json.dump([f.as_dict() for f in shown], sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
-        print(format_findings(findings, Path(args.classeur).name, at_least))
+        order = [sheet.name for sheet in book.sheets]
+        print(format_findings(findings, Path(args.classeur).name, at_least, order))
     return EXIT_OK if ready_for_submission(findings) else EXIT_FINDINGS
 
 
