@@ -191,7 +191,9 @@ def _valider(book) -> str:
     if not data.tables:
         raise InputDataError("Aucune feuille de site reconnue dans ce classeur.")
     findings = validate(data, config)
-    apply_book(book, ChangeSet(owned_sheets=[controls_sheet(findings)]), registry, config)
+    apply_book(
+        book, ChangeSet(owned_sheets=[controls_sheet(findings)]), registry, config, data=data
+    )
     counts = count_by_severity(findings)
     ready = ready_for_submission(findings)
     verdict = "Prêt pour la transmission." if ready else "Pas prêt pour la transmission."

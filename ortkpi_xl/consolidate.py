@@ -45,6 +45,7 @@ from .workbook.template import HEADER_ROW, _site_sheet, template_rows
 from .workbook.writer import apply_changes, save_atomically, set_value, write_owned_sheet
 
 CONSOLIDATION_SHEET = "Consolidation"
+CONSOLIDATION_TITLE = "Consolidation des classeurs des sites"  # A1: the sheet is the tool's
 SYNTHESIS_SHEET = "Synthèse"
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 Progress = Callable[[int, int, str], None]  # (done, total, what is being read)
@@ -337,7 +338,7 @@ def _programme_duplicates(sites: list[SiteCopy]) -> list[Issue]:
 def _consolidation_sheet(result: Consolidation) -> OwnedSheet:
     errors = sum(1 for i in result.issues if i.gravite is Severity.ERREUR)
     rows: list[list[object]] = [
-        ["Consolidation des classeurs des sites"],
+        [CONSOLIDATION_TITLE],
         [
             f"{len(result.inputs)} classeur(s) lu(s), {len(result.sites)} site(s) repris, "
             f"{errors} problème(s) bloquant(s)."
@@ -362,6 +363,7 @@ def _consolidation_sheet(result: Consolidation) -> OwnedSheet:
     return OwnedSheet(
         CONSOLIDATION_SHEET,
         rows,
+        claims=(CONSOLIDATION_TITLE,),
         widths=[24, 20, 14, 22, 110],
         header_row=4,
         cell_styles={(r, 5): CellStyle(wrap=True) for r in range(5, len(rows) + 1)},

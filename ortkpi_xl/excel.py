@@ -318,6 +318,7 @@ def plan_book(
 ) -> Plan:
     """Read what the plan needs (which cells hold a note, which gaps a block may carry),
     then plan every write."""
+    _refuse_persons_sheets(book, changes, data)
     can_note = notes_supported(book, engine)
     present = notes_present(book, note_cells(changes, registry)) if can_note else set()
     kept = {} if engine.keeps_gaps else kept_cells(book, changes, data)
@@ -327,6 +328,24 @@ def plan_book(
     if after.rows() != registry.rows() and (exists or len(after.rows()) > 1):
         plan.writes.append(registry_write(after))
     return plan
+
+
+def _refuse_persons_sheets(book: Book, changes: ChangeSet, data: WorkbookData | None) -> None:
+    """Before any write: a sheet bearing an owned sheet's name that the tool did not write is
+    a person's (``OwnedSheet.replaces``); the click then changes nothing and says why."""
+    names = [s.name for s in book.sheets]
+    read = {s.name: s for s in data.sheets} if data is not None else {}
+    refused = []
+    for owned in changes.owned_sheets:
+        if not owned.claims or owned.name not in names:
+            continue
+        grid = read[owned.name].grid if owned.name in read else _sheet_grid(book.sheets[owned.name])
+        filled = any(v not in (None, "") for line in grid for v in line)
+        first = grid[0][0] if grid and grid[0] else None
+        if not owned.replaces(filled, first):
+            refused.append(owned.refusal(first))
+    if refused:
+        raise WriteError("Rien n'a été modifié : " + " ; ".join(refused) + ", puis relancez.")
 
 
 def apply_book(

@@ -381,3 +381,22 @@ def test_the_registry_stays_very_hidden():
     rewritten = [a for a in actions if a["sheet_position"] == position]
     assert any(a["func"] == "setValues" for a in rewritten)
     assert not [a for a in rewritten if a["func"] == "setSheetVisibility"]
+
+
+def test_a_persons_sheet_named_like_the_tools_stops_the_click(tmp_path, capsys):
+    """The same rule as the command line: a person's « Contrôles » is not the tool's to
+    replace; the click writes nothing and says which sheet to rename."""
+    path = tmp_path / "perso.xlsx"
+    wb = load_workbook(TEMPLATE)
+    del wb["Contrôles"]
+    ws = wb.create_sheet("Contrôles")
+    ws["A1"], ws["B5"] = "Mes contrôles perso", 42
+    wb.save(path)
+    payload = payload_from_xlsx(path)
+    for button in (buttons.recalculer, buttons.valider):
+        capsys.readouterr()
+        book, answer, actions = click(payload, button)
+        assert answer is None and actions == []
+        said = capsys.readouterr().out
+        assert "la feuille « Contrôles » (A1 : « Mes contrôles perso »)" in said
+        assert "renommez-la" in said and "Rien n'a été modifié" in said

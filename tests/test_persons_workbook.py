@@ -376,3 +376,43 @@ def test_an_imported_insertion_rate_survives_the_next_recalculer(tmp_path):
     assert ws["W5"].value == pytest.approx(0.71)  # an input now, never the tool's to replace
     assert main(["recalculer", str(path)]) == 0
     assert load_workbook(path)[EDT]["W5"].value == pytest.approx(0.71)
+
+
+@pytest.mark.parametrize("name", ["Contrôles", "Synthèse"])
+def test_a_persons_sheet_named_like_the_tools_is_never_replaced(seed, tmp_path, name, capsys):
+    """The tool writes its results under « Contrôles » and « Synthèse »; a person's sheet of
+    that name (their own notes) stops the write, names the sheet, and nothing changes."""
+    mine = tmp_path / "mes_controles.xlsx"
+    wb = load_workbook(seed)
+    if name in wb.sheetnames:
+        del wb[name]
+    ws = wb.create_sheet(name)
+    ws["A1"], ws["B5"] = "Mes contrôles perso", 42
+    wb.save(mine)
+    before = mine.read_bytes()
+    capsys.readouterr()
+    assert main(["recalculer", str(mine)]) == 2
+    err = capsys.readouterr().err
+    assert f"la feuille « {name} » (A1 : « Mes contrôles perso »)" in err
+    assert "renommez-la" in err and "Traceback" not in err
+    assert mine.read_bytes() == before
+    # renamed, their sheet stays theirs and the tool writes its own beside it
+    wb = load_workbook(mine)
+    wb[name].title = "Mes notes"
+    wb.save(mine)
+    assert main(["recalculer", str(mine)]) == 0
+    after = load_workbook(mine)
+    assert after["Mes notes"]["A1"].value == "Mes contrôles perso"
+    assert after["Mes notes"]["B5"].value == 42
+    assert name in after.sheetnames
+
+
+def test_an_empty_sheet_named_like_the_tools_is_filled(seed, tmp_path):
+    empty = tmp_path / "vide.xlsx"
+    wb = load_workbook(seed)
+    if "Contrôles" in wb.sheetnames:
+        del wb["Contrôles"]
+    wb.create_sheet("Contrôles")
+    wb.save(empty)
+    assert main(["recalculer", str(empty)]) == 0
+    assert load_workbook(empty)["Contrôles"]["A1"].value.startswith("Contrôles du classeur")

@@ -72,6 +72,7 @@ def official_sheet(official: OfficialFigures, config: Config) -> OwnedSheet:
     return OwnedSheet(
         OFFICIAL_SHEET,
         layout.rows,
+        claims=(TITLE,),
         widths=widths,
         header_row=header,
         number_formats=layout.formats,
@@ -86,11 +87,14 @@ def official_sheet(official: OfficialFigures, config: Config) -> OwnedSheet:
 
 
 def _check_sheet_is_ours(book: WorkbookData) -> None:
+    """Before any work: a person's sheet named like the official one stops the import (the
+    writer would refuse it too, later; same rule, ``OwnedSheet.replaces``)."""
     sheet = next((s for s in book.sheets if s.name == OFFICIAL_SHEET), None)
     if sheet is None:
         return
-    first = sheet.value(1, 1)
-    if first != TITLE and any(any(v is not None for v in line) for line in sheet.grid):
+    filled = any(v is not None for line in sheet.grid for v in line)
+    ours = OwnedSheet(OFFICIAL_SHEET, [], claims=(TITLE,))
+    if not ours.replaces(filled, sheet.value(1, 1)):
         raise InputDataError(
             f"Le classeur a déjà une feuille « {OFFICIAL_SHEET} » qui n'est pas celle de "
             "l'outil : renommez-la, puis relancez l'import (l'outil y range les chiffres "

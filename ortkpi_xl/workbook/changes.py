@@ -122,6 +122,28 @@ class OwnedSheet:
     print_setup: PrintSetup | None = None
     freeze: bool = True  # freeze the rows down to ``header_row``
     autofilter: bool = True  # a filter on the ``header_row`` table
+    # How a sheet of this name that the tool wrote begins: A1 starts with one of these (this
+    # version's title and the earlier ones'). A sheet of that name that begins otherwise is a
+    # person's, and the write is refused rather than their sheet replaced. Empty: the name
+    # alone is the proof (the registry).
+    claims: tuple[str, ...] = ()
+
+    def replaces(self, filled: bool, first: object) -> bool:
+        """Whether the sheet of this name now in the workbook may be replaced: it is empty
+        (``filled`` false) or its A1 (``first``) begins with one of the tool's titles."""
+        if not self.claims or not filled:
+            return True
+        text = " ".join(first.split()) if isinstance(first, str) else ""
+        return any(text.startswith(claim) for claim in self.claims)
+
+    def refusal(self, first: object) -> str:
+        """Why a person's sheet of this name is not replaced, and what to do (French)."""
+        text = " ".join(first.split())[:40] if isinstance(first, str) else ""
+        seen = f" (A1 : « {text} »)" if text else ""
+        return (
+            f"la feuille « {self.name} »{seen} n'a pas été écrite par l'outil, qui range sous "
+            "ce nom ses propres résultats : renommez-la (clic droit sur l'onglet > Renommer)"
+        )
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from ..synthesis import NETWORK_NAME
 from .changes import CellStyle, OwnedSheet, PrintSetup
 
 CONTROLS_SHEET = "Contrôles"
+CONTROLS_TITLE = "Contrôles du classeur des indicateurs"  # A1: the sheet is the tool's
 WIDTHS = [20.0, 16.0, 26.0, 17.0, 28.0, 14.0, 70.0]
 _DETAIL_HEADER = [
     "Feuille",
@@ -174,7 +175,7 @@ def controls_sheet(
     counts = count_by_severity(f for f in findings if f.regle not in _STATUS_ONLY)
     tab_order = [*sheets, *(s.name for s in readiness.sites)] if readiness else list(sheets)
     said = verdict(findings, order=tab_order)
-    b.add("Contrôles du classeur des indicateurs")
+    b.add(CONTROLS_TITLE)
     verdict_row = b.add(said[:1].upper() + said[1:] + ".")
     ready = said.startswith("prêt")
     b.row_styles[verdict_row] = CellStyle(fill="D9EAD3" if ready else "F4C7C3", bold=True)
@@ -235,6 +236,7 @@ def controls_sheet(
     return OwnedSheet(
         CONTROLS_SHEET,
         b.rows,
+        claims=(CONTROLS_TITLE,),
         widths=list(WIDTHS),
         header_row=header_row,
         links=b.links,

@@ -41,6 +41,11 @@ from .changes import CellStyle, ChartSpec, OwnedSheet, PrintSetup
 from .layout import column_letter
 
 SYNTHESIS_SHEET = "Synthèse"
+# how the tool's Synthèse begins, in this version and the earlier one (see OwnedSheet.claims)
+SYNTHESIS_CLAIMS = (
+    "Tableau de bord des indicateurs du réseau",
+    "Synthèse des indicateurs par site et pour le réseau",
+)
 
 # -- what the dashboard shows ---------------------------------------------------------------
 HIGHER = ("presentation", "obtention", "poursuite", "insertion_emploi", "insertion_metier", "va")
@@ -276,6 +281,7 @@ def synthesis_sheet(
     return OwnedSheet(
         SYNTHESIS_SHEET,
         b.rows,
+        claims=SYNTHESIS_CLAIMS,
         widths=b.widths,
         header_row=b.main_header,
         links=b.links,

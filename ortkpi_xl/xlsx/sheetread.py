@@ -201,6 +201,16 @@ def read_package_sheets(
     return _Reader(package).read(wanted)
 
 
+def sheet_opening(package: Package, part: str) -> tuple[bool, object]:
+    """Whether the worksheet ``part`` holds any value, and its A1 value (who wrote it can
+    be told from its title)."""
+    reader = _Reader(package)
+    sheet = SheetValues("", "visible", formats=reader.formats)
+    reader._sheet(sheet, part)
+    filled = any(v is not None for line in sheet.rows for v in line) or bool(sheet.formulas)
+    return filled, sheet.value(1, 1)
+
+
 class _Reader:
     def __init__(self, package: Package) -> None:
         self.pkg = package

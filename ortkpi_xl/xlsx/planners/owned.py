@@ -14,6 +14,8 @@ from ..charts import CT_CHART, CT_DRAWING, REL_DRAWING, render_charts
 from ..opc import CT_WORKSHEET, REL_WORKSHEET, relationship_xml, relative, rels_name, rels_part
 from ..ownedsheet import OwnedStyles, print_names, render_owned_sheet
 from ..plan import rels_source
+from ..sheetread import sheet_opening
+from ..xmlscan import XmlProblem
 from .base import Planning
 from .book import SheetEntry, WorkbookPart
 
@@ -40,6 +42,8 @@ def plan_owned(planning: Planning, book: WorkbookPart, owned: list[OwnedSheet]) 
                 )
                 continue
             part = pkg.name(part) or part
+            if not _written_by_the_tool(planning, sheet, entry, part):
+                continue
             _drop_dependents(planning, part)  # before naming new parts: names are reused
         found.append((sheet, entry, part))
     for sheet, entry, part in found:
@@ -59,6 +63,23 @@ def plan_owned(planning: Planning, book: WorkbookPart, owned: list[OwnedSheet]) 
         drawing_rid = _plan_charts(planning, sheet, part) if sheet.charts else None
         parts.set_part(part, render_owned_sheet(sheet, styles, drawing_rid))
         planning.plan.owned_parts.add(part)
+
+
+def _written_by_the_tool(
+    planning: Planning, sheet: OwnedSheet, entry: SheetEntry, part: str
+) -> bool:
+    """A sheet of an owned sheet's name is replaced only when ``OwnedSheet.replaces`` says
+    so; otherwise it is a person's sheet and the write is refused (nothing of theirs lost)."""
+    if not sheet.claims:
+        return True
+    try:
+        filled, first = sheet_opening(planning.pkg, part)
+    except XmlProblem:
+        filled, first = True, None
+    if sheet.replaces(filled, first):
+        return True
+    planning.refuse(sheet.refusal(first))
+    return False
 
 
 def _drop_dependents(planning: Planning, part: str) -> None:
