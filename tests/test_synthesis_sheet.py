@@ -172,3 +172,37 @@ def test_session_years_come_from_the_promotions():
         "sessions 2025 et 2026"
     )
     assert HIGHER and LOWER == ("interruption", "rupture")
+
+
+def test_a_network_of_many_sites_keeps_a_synthesis_the_tool_can_read_again(tmp_path):
+    """Each chart's numbers are stacked under the previous chart's, so 40 site sheets do not
+    widen Synthèse past what the tool accepts: the output is recalculated and checked again."""
+    from openpyxl import Workbook
+
+    from ortkpi_xl.fields import FIELDS
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    counts = dict(entrants=20, presentes=18, interruptions=2, ruptures=1, reussis=15)
+    for s in range(40):
+        ws = wb.create_sheet(f"Site {s + 1}")
+        ws.append([f.label for f in FIELDS])
+        for n in range(2):
+            row = dict(counts, formation=f"BTS {s}-{n}", promotion="2023-2025", poursuivants=4)
+            ws.append([row.get(f.key) for f in FIELDS])
+    source, out = tmp_path / "reseau.xlsx", tmp_path / "out.xlsx"
+    wb.save(source)
+    recalc(source, out)
+    assert main(["valider", str(out)]) in (0, 1)  # read again: no refusal (2)
+    recalc(out, tmp_path / "again.xlsx")
+    ws = load_workbook(out)["Synthèse"]
+    assert ws.max_column < 60
+    for chart in ws._charts:  # each series still names itself and reads numbers
+        for series in chart.series:
+            col, first, last = re.fullmatch(
+                r"'Synthèse'!\$([A-Z]+)\$(\d+):\$\1\$(\d+)", series.val.numRef.f
+            ).groups()
+            header = ws[f"{col}{int(first) - 1}"].value
+            assert isinstance(header, str) and header, series.val.numRef.f
+            values = [ws[f"{col}{r}"].value for r in range(int(first), int(last) + 1)]
+            assert any(isinstance(v, (int, float)) for v in values)

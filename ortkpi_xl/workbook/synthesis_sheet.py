@@ -147,7 +147,8 @@ class _Builder:
         self.breaks: list[int] = []
         self.widths: list[float] = []
         self.helpers: dict[tuple[int, int], object] = {}  # the numbers charts read (hidden)
-        self.next_helper = HELPER_COLUMN
+        self.next_helper_row = 1  # where the next chart's numbers go (see helper_block)
+        self.helper_width = 0
         self.main_header = 1
 
     def add(self, *cells: object) -> int:
@@ -233,18 +234,20 @@ class _Builder:
     def helper_block(
         self, header: Sequence[object], lines: Sequence[Sequence[object]], fmt: str | None
     ) -> tuple[int, int]:
-        """A block of numbers for a chart, in hidden columns of its own from row 1:
-        ``header`` then ``lines``; returns (first column, last row)."""
-        column = self.next_helper
-        self.next_helper += len(header) + 1
+        """A block of numbers for a chart, in the hidden columns, under the previous block
+        (stacked, so the sheet's width does not grow with the sites): ``header`` then
+        ``lines``; returns (first column, header row, last row)."""
+        column, top = HELPER_COLUMN, self.next_helper_row
+        self.next_helper_row += len(lines) + 2
+        self.helper_width = max(self.helper_width, len(header))
         for offset, value in enumerate(header):
-            self.helpers[(1, column + offset)] = value
-        for r, line in enumerate(lines, start=2):
+            self.helpers[(top, column + offset)] = value
+        for r, line in enumerate(lines, start=top + 1):
             for offset, value in enumerate(line):
                 self.helpers[(r, column + offset)] = value
                 if fmt and offset and isinstance(value, (int, float)):
                     self.formats[(r, column + offset)] = fmt
-        return column, len(lines) + 1
+        return column, top, top + len(lines)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -277,7 +280,7 @@ def synthesis_sheet(
     visible = len(b.rows)
     for (r, c), value in b.helpers.items():
         b.set(r, c, value)
-    hidden = tuple(range(HELPER_COLUMN, b.next_helper))
+    hidden = tuple(range(HELPER_COLUMN, HELPER_COLUMN + b.helper_width))
     return OwnedSheet(
         SYNTHESIS_SHEET,
         b.rows,
@@ -538,7 +541,7 @@ def _network_charts(b: _Builder, rows: list[tuple[str, Summary]], session: str) 
     width_cm, height_cm = 13.2, 7.2
     for index, (name, keys) in enumerate(groups):
         lower = index == 1
-        column, last = b.helper_block(
+        column, head, last = b.helper_block(
             ["Site", *(_series_name(k) for k in keys)],
             [[site, *(summary.pooled[k].value for k in keys)] for site, summary in rows],
             _PERCENT,
@@ -548,8 +551,8 @@ def _network_charts(b: _Builder, rows: list[tuple[str, Summary]], session: str) 
             ChartSpec(
                 title=_titled(name, session),
                 anchor=f"{column_letter(anchor_col)}{top}",
-                categories=(column, 2, last),
-                series=tuple((column + 1 + i, 1, last) for i in range(len(keys))),
+                categories=(column, head + 1, last),
+                series=tuple((column + 1 + i, head, last) for i in range(len(keys))),
                 y_title="",
                 percent=True,
                 width_cm=width_cm,
@@ -621,7 +624,7 @@ def _trend_charts(b: _Builder, sites: list[OfficialSite]) -> None:
             b.room_for(height_cm)
             top = len(b.rows) + 1
         years = [y for y in site.years if y.published]
-        column, last = b.helper_block(
+        column, head, last = b.helper_block(
             ["Millésime", *(FIGURE_BY_KEY[k].short for k in TREND_KEYS)],
             [[y.millesime.replace("cumul ", ""), *(y.value(k) for k in TREND_KEYS)] for y in years],
             "0%",
@@ -631,8 +634,8 @@ def _trend_charts(b: _Builder, sites: list[OfficialSite]) -> None:
             ChartSpec(
                 title=f"{site.site} — InserJeunes, évolution par millésime",
                 anchor=f"{column_letter(anchor_col)}{top}",
-                categories=(column, 2, last),
-                series=tuple((column + 1 + i, 1, last) for i in range(len(TREND_KEYS))),
+                categories=(column, head + 1, last),
+                series=tuple((column + 1 + i, head, last) for i in range(len(TREND_KEYS))),
                 percent=True,
                 width_cm=width_cm,
                 height_cm=height_cm,
@@ -770,7 +773,7 @@ def _site_block(b: _Builder, site: Summary) -> None:
             )
             b.room_for(row_height)
             top = len(b.rows) + 1
-        column, last = b.helper_block(
+        column, head, last = b.helper_block(
             ["Formation", *(SHORT[k] for k in keys)],
             [
                 [label, *(_chart_value(p.results[k]) for k in keys)]
@@ -783,8 +786,8 @@ def _site_block(b: _Builder, site: Summary) -> None:
             ChartSpec(
                 title=_titled(f"{site.name} — {name}{first_ones}", session),
                 anchor=f"{column_letter(anchor_col)}{top}",
-                categories=(column, 2, last),
-                series=tuple((column + 1 + i, 1, last) for i in range(len(keys))),
+                categories=(column, head + 1, last),
+                series=tuple((column + 1 + i, head, last) for i in range(len(keys))),
                 percent=not marks,
                 width_cm=_SITE_CHART_W,
                 height_cm=_chart_height(len(charted), len(keys)),
