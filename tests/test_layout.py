@@ -120,3 +120,53 @@ def test_a_small_table_on_a_side_sheet_is_not_a_site_table():
         CONFIG,
     )
     assert t.site is True
+
+
+def _two_row_grid(group_row: list, label_row: list, data: list[list]) -> list[list]:
+    return [group_row, label_row, *data]
+
+
+_UPPER = [
+    *("Formation", "Promotion", "Effectifs", None, None, None, None),
+    *("1 Taux de présentation", "4 Taux d'obtention", "9 Valeur ajoutée"),
+]
+_LOWER = [
+    *(None, None, "Nb candidats entrée en formation", "Nb candidats présentés à l'examen"),
+    *("Nb interruptions en cours", "Nb ruptures nettes", "Nb candidats ayant réussi"),
+]
+
+
+def test_a_header_over_two_rows_is_read_whole():
+    """A group label (« Effectifs ») over the count columns, the other labels merged down:
+    the lower row names the counts, the upper row the rest, the rows start below both."""
+    grid = _two_row_grid(
+        _UPPER, _LOWER, [["BTS A", "2023-2025", 20, 18, 2, 1, 15], ["BTS B", "2024-2026", 12]]
+    )
+    [table] = find_tables("ORT Lyon", grid, default_config())
+    assert table.header_row == 2 and table.first_header_row == 1
+    assert table.rows == [3, 4]
+    assert table.columns["formation"] == 1 and table.columns["promotion"] == 2
+    assert [table.columns[k] for k in ("entrants", "presentes", "reussis")] == [3, 4, 7]
+    assert table.columns["presentation"] == 8 and table.columns["va"] == 10
+    assert table.header_address("presentation") == "H1"  # the cell that shows the label
+    assert table.header_address("entrants") == "C2"
+    assert not table.duplicate_headers and table.site
+
+
+def test_a_group_row_above_a_whole_header_leaves_the_header_alone():
+    """A row of group labels above a header that names every column adds nothing: the
+    header is the lower row alone (as on the template, with its title rows)."""
+    groups = [None, None, "Effectifs", None, None, None, None, "Indicateurs"]
+    whole = ["Formation", "Promotion", *[v for v in _LOWER if v], "1 Taux de présentation"]
+    [table] = find_tables("ORT Lyon", [groups, whole, ["BTS A", "2023-2025", 20, 18, 2, 1, 15]],
+                          default_config())  # fmt: skip
+    assert table.header_row == 2 and table.first_header_row == 2 and table.rows == [3]
+
+
+def test_a_header_followed_by_a_text_only_programme_row_stays_one_row():
+    """The first programme typed without figures yet is a row, not half of the header."""
+    header = ["Formation", "Promotion", *[v for v in _LOWER if v], "1 Taux de présentation"]
+    [table] = find_tables(
+        "ORT Lyon", [header, ["BTS A", "2023-2025"], ["BTS B", "2024-2026", 12]], default_config()
+    )
+    assert table.header_row == 1 and table.rows == [2, 3]

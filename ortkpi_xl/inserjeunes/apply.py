@@ -174,8 +174,8 @@ def import_figures(
                 )
                 _set(book, sheet.name, row, column, cp.value)
             findings += _plan_findings(plan, sheet.name)
-            if official is not None and table.header_row > 1:
-                row, column = table.header_row - 1, min(table.columns.values())
+            if official is not None and table.first_header_row > 1:
+                row, column = table.first_header_row - 1, min(table.columns.values())
                 current = sheet.value(row, column)
                 if isinstance(current, str) and current.startswith(BLOCK_PREFIX):
                     planned[(sheet.name, row, column)] = CellChange(row, column, None, note="")

@@ -171,6 +171,24 @@ class Table:
     names: dict[int, dict[str, object]] = field(default_factory=dict)
     guessed_names: dict[int, int] = field(default_factory=dict)  # row → row it was taken from
     site: bool = True  # False: a side table (no counts, not a configured site): left alone
+    # a header over two rows (a group label such as « Effectifs » above its columns, the
+    # other labels merged down): column → the row its label is on, when not ``header_row``
+    # (then the lower of the two; the rows start below it)
+    label_rows: dict[int, int] = field(default_factory=dict)
+
+    def label_row(self, column: int) -> int:
+        """The row of the header cell that names ``column`` (where its note goes)."""
+        return self.label_rows.get(column, self.header_row)
+
+    @property
+    def first_header_row(self) -> int:
+        return min([self.header_row, *self.label_rows.values()])
+
+    def header_rows_text(self) -> str:
+        """``la ligne 4`` / ``les lignes 3 et 4``, for messages."""
+        if self.first_header_row == self.header_row:
+            return f"la ligne {self.header_row}"
+        return f"les lignes {self.first_header_row} et {self.header_row}"
 
     def address(self, row_index: int, key: str) -> str | None:
         column = self.columns.get(key)
@@ -180,7 +198,7 @@ class Table:
 
     def header_address(self, key: str | None = None) -> str:
         column = self.columns.get(key, 1) if key else min(self.columns.values())
-        return f"{column_letter(column)}{self.header_row}"
+        return f"{column_letter(column)}{self.label_row(column)}"
 
     @property
     def last_row(self) -> int:
@@ -221,6 +239,32 @@ def _header_fields(row: Sequence[object], matcher: HeaderMatcher) -> dict[int, s
         if key:
             found[index] = key
     return found
+
+
+def _two_row_header(
+    upper: Sequence[object],
+    lower: Sequence[object] | None,
+    found: dict[int, str],
+    matcher: HeaderMatcher,
+) -> tuple[dict[int, str], set[int]] | None:
+    """A header written over two rows: the lower row's labels (under a group label such as
+    « Effectifs ») and the upper row's where the lower has none (labels merged down). Returns
+    the fields by column and the columns named in the upper row; None when the lower row adds
+    nothing to the upper, or the upper nothing to the lower (each is then a header alone)."""
+    if not lower or any(_number(v) is not None for v in (*upper, *lower)):
+        return None
+    below = _header_fields(lower, matcher) if any(isinstance(v, str) for v in lower) else {}
+    if len(set(below.values())) < 2:
+        return None
+    from_upper = {c: k for c, k in found.items() if c not in below}
+    if not set(from_upper.values()) - set(below.values()):
+        return None  # the upper row only repeats or groups what the lower row names
+    combined = {**from_upper, **below}
+    if not _is_header(combined):
+        return None
+    if _is_header(found) and len(set(combined.values())) <= len(set(found.values())):
+        return None
+    return dict(sorted(combined.items())), set(from_upper)
 
 
 def _is_header(found: dict[int, str]) -> bool:
@@ -287,21 +331,36 @@ def find_tables(
     formulas = formulas or {}
     tables: list[Table] = []
     current: Table | None = None
+    header_below = 0  # the lower row of a two-row header, already read
     for offset, row in enumerate(grid):
         number = first_row + offset
-        if not row:
+        if not row or number == header_below:
             continue
         found = _header_fields(row, matcher) if any(isinstance(v, str) for v in row) else {}
-        if found and _is_header(found):
-            current = Table(sheet, number, {})
+        two = None
+        if found:
+            lower = grid[offset + 1] if offset + 1 < len(grid) else None
+            two = _two_row_header(row, lower, found, matcher)
+        if two is not None or (found and _is_header(found)):
+            labels: list[Sequence[object]] = [row]
+            upper_columns: set[int] = set()
+            if two is not None:
+                found, upper_columns = two
+                header_below = number + 1
+                labels = [grid[offset + 1], row]  # the lower row's text first
+            current = Table(sheet, header_below if two is not None else number, {})
+            current.label_rows = {c: number for c in upper_columns}
             for column, key in found.items():
                 if key in current.columns:
                     current.duplicate_headers[column] = key
                 else:
                     current.columns[key] = column
-            for index, value in enumerate(row, start=1):
-                if index not in found and not _blank(value):
-                    current.unknown_headers[index] = str(value)
+            for index in range(1, max(len(line) for line in labels) + 1):
+                text = next((v for line in labels if not _blank(v := _cell(line, index))), None)
+                if index not in found and text is not None:
+                    current.unknown_headers[index] = str(text)
+                    if two is not None and _blank(_cell(labels[0], index)):
+                        current.label_rows[index] = number
             current.site = _is_site_table(current.columns, sheet, config)
             tables.append(current)
             continue

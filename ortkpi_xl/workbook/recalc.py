@@ -120,13 +120,13 @@ def _table_findings(table: Table, name: str) -> list[Finding]:
                 name,
                 header,
                 "colonne_manquante",
-                f"{header} : colonne(s) introuvable(s) dans l'en-tête de la ligne "
-                f"{table.header_row} : {labels}{consequence} — ajoutez-les ou renommez "
+                f"{header} : colonne(s) introuvable(s) dans l'en-tête de "
+                f"{table.header_rows_text()} : {labels}{consequence} — ajoutez-les ou renommez "
                 "l'en-tête.",
             )
         )
     for column, key in table.duplicate_headers.items():
-        cell = f"{column_letter(column)}{table.header_row}"
+        cell = f"{column_letter(column)}{table.label_row(column)}"
         findings.append(
             Finding(
                 Severity.AVERTISSEMENT,
@@ -366,8 +366,8 @@ def table_changes(res: TableResult, config: Config, marks: Marks | None = None) 
     for key, decisions in plan.decisions.items():
         column = table.columns[key]
         if any(d.action is Action.WRITE for d in decisions):
-            change(table.header_row, column, note=column_note(key, config))
-            noted.add((table.header_row, column))
+            change(table.label_row(column), column, note=column_note(key, config))
+            noted.add((table.label_row(column), column))
         for d in decisions:
             if d.action is not Action.WRITE:
                 continue
@@ -382,7 +382,7 @@ def table_changes(res: TableResult, config: Config, marks: Marks | None = None) 
         change(row, column, note=kept_note([text for _, text in kept]))
         noted.add((row, column))
     # the tool's older notes on these rows that nothing re-issues go (history notes stay)
-    rows = {*table.rows, table.header_row}
+    rows = {*table.rows, table.header_row, *table.label_rows.values()}
     columns = {table.columns[k] for k in plan.decisions}
     for (mark_sheet, address), mark in marks.marks.items():
         if mark_sheet != sheet or mark.note is None:
