@@ -267,6 +267,11 @@ def _computed(
         if typed.state in (State.STATUS, State.MARKER):
             shown = Result(Outcome.STATUS, None, typed.text, _kept_status_note(typed))
             return Decision(key, row, Action.KEEP, who, shown=shown, before=before)
+        if key == "va" and typed.state is State.NUMBER:
+            # 9 typed by a person is an input even when 10 and the certificateur's rate could
+            # compute it (spec): kept, and reported when it disagrees (see _findings)
+            shown = Result(Outcome.VALUE, typed.number, None, "Valeur ajoutée saisie.")
+            return Decision(key, row, Action.KEEP, who, shown=shown, before=before)
         differs = not (
             typed.state is State.NUMBER
             and shown_text(key, typed.number) == shown_text(key, result.value)
@@ -428,6 +433,14 @@ def _findings(
                         "entrants : gardé tel quel, vérifiez-le.",
                     )
                 )
+            if key == "va" and d.action is Action.KEEP and shown is not None:
+                computed = comp.result(row, "va")
+                if (
+                    shown.outcome is Outcome.VALUE
+                    and computed.outcome is Outcome.VALUE
+                    and shown_text(key, shown.value) != shown_text(key, computed.value)
+                ):
+                    out.append(_va_disagrees(sheet, cell, d.before, comp, row))
             if d.replaced:
                 new = shown_text(key, d.value)
                 replaced.append(f"{cell} « {d.before} » → {new}")
@@ -597,6 +610,29 @@ def _prefix(cell: str) -> str:
 def _span(cells: list[str]) -> str:
     shown = ", ".join(cells[:6])
     return shown + (f" et {len(cells) - 6} autre(s)" if len(cells) > 6 else "")
+
+
+def _va_disagrees(sheet: str, cell: str, typed: str, comp: Computation, row: int) -> Finding:
+    """A typed VA that the row's own rates contradict: kept (an input), said once."""
+    computed = comp.result(row, "va")
+    rates = [
+        f"{label} {format_percent(r.number)}"
+        for key, label in (
+            ("insertion_emploi", "insertion"),
+            ("insertion_reference", "taux du certificateur"),
+        )
+        if (r := comp.reading(row, key)).number is not None
+    ]
+    basis = f" ({' − '.join(rates)})" if rates else ""
+    return Finding(
+        Severity.AVERTISSEMENT,
+        sheet,
+        cell,
+        "va_saisie_differente",
+        f"{_prefix(cell)}{_name(comp, row)} : valeur ajoutée saisie « {typed} », le calcul "
+        f"donne {shown_text('va', computed.value)}{basis} — la valeur saisie est gardée ; "
+        "vérifiez-la, ou effacez-la pour afficher le calcul.",
+    )
 
 
 def _is_small_word(text: str, config: Config) -> bool:

@@ -25,6 +25,7 @@ RULE_NAMES: dict[str, str] = {
     "valeur_a_recalculer": "Chiffre à mettre à jour (Recalculer)",
     "valeur_saisie_differente": "Chiffre saisi contredit par les effectifs",
     "valeur_remplacee": "Chiffre saisi remplacé",
+    "va_saisie_differente": "Valeur ajoutée saisie différente du calcul",
     "formules_remplacees": "Formules remplacées par les valeurs",
     "statut_garde": "Statut saisi à la place du taux",
     "non_requis_saisi": "« Non requis » sur une promotion qui l'exige",

@@ -145,15 +145,29 @@ def test_an_error_value_or_a_formula_is_overwritten():
     assert "#DIV/0!" in f.message
 
 
-def test_a_typed_va_is_an_input_unless_10_and_the_reference_compute_it():
+def test_a_typed_va_is_an_input_even_when_10_and_the_reference_could_compute_it():
+    """Spec: 9, 10 and 11 typed by a person are inputs, never outputs; a typed VA that the
+    row's rates contradict is kept and reported, the same by Recalculer and Valider."""
     row = dict(GOOD, entrants=19)
     p = plan([row], {"va": [Stored("- 20%")]})
     d = one(p, "va")
     assert d.action is Action.KEEP and p.shown.result(0, "va").value == pytest.approx(-0.2)
+    assert not [f for f in p.findings if f.regle == "va_saisie_differente"]
     row = dict(GOOD, insertion_emploi=0.82, insertion_reference=0.8)
-    p = plan([row], {"va": [Stored("- 20%")]})
-    d = one(p, "va")
-    assert d.action is Action.WRITE and d.value == pytest.approx(0.02) and d.replaced
+    for validating in (False, True):
+        p = plan([row], {"va": [Stored("- 20%")]}, validating=validating)
+        d = one(p, "va")
+        assert d.action is Action.KEEP and not d.replaced
+        assert p.shown.result(0, "va").value == pytest.approx(-0.2)
+        [f] = [f for f in p.findings if f.regle == "va_saisie_differente"]
+        assert f.gravite is Severity.AVERTISSEMENT
+        assert "« - 20% »" in f.message and "+2 %" in f.message and "gardée" in f.message
+        assert "effectifs" not in f.message
+    p = plan([row], {"va": [Stored(0.02)]})  # typed and agreeing: nothing to say
+    assert one(p, "va").action is Action.KEEP
+    assert not [f for f in p.findings if f.regle == "va_saisie_differente"]
+    p = plan([row], {"va": [Stored(None)]})  # empty: the tool writes its figure
+    assert one(p, "va").action is Action.WRITE and one(p, "va").value == pytest.approx(0.02)
 
 
 def test_inputs_10_and_11_are_never_overwritten():

@@ -416,3 +416,57 @@ def test_an_empty_sheet_named_like_the_tools_is_filled(seed, tmp_path):
     wb.save(empty)
     assert main(["recalculer", str(empty)]) == 0
     assert load_workbook(empty)["Contrôles"]["A1"].value.startswith("Contrôles du classeur")
+
+
+def _two_row_header_workbook(path: Path) -> Path:
+    """A site sheet whose header takes two rows: « Effectifs » over the counts, every other
+    label merged down over both rows (a layout staff use)."""
+    from openpyxl import Workbook
+
+    from ortkpi_xl.fields import FIELDS
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = LYON
+    for column, field in enumerate(FIELDS, start=1):
+        if field.label.startswith("Nb "):
+            ws.cell(1, column, "Effectifs")
+            ws.cell(2, column, field.label)
+        else:
+            ws.cell(1, column, field.label)
+            ws.merge_cells(start_row=1, start_column=column, end_row=2, end_column=column)
+    keys = [f.key for f in FIELDS]
+    counts = {"entrants": 20, "presentes": 18, "interruptions": 2, "ruptures": 1, "reussis": 15}
+    for name, extra in (("BTS A", {}), ("BTS B", {"entrants": 12, "presentes": 10, "reussis": 9})):
+        row = {**counts, **extra, "formation": name, "promotion": "2023-2025", "poursuivants": 4}
+        ws.append([row.get(k) for k in keys])
+    wb.save(path)
+    return path
+
+
+def test_a_two_row_header_is_computed_named_and_checked(tmp_path, capsys):
+    source = _two_row_header_workbook(tmp_path / "deux_lignes.xlsx")
+    out = tmp_path / "out.xlsx"
+    assert main(["recalculer", str(source), "-o", str(out)]) == 0
+    from ortkpi_xl.fields import FIELD_BY_KEY, FIELDS
+
+    column = {f.key: i for i, f in enumerate(FIELDS, start=1)}
+    ws = load_workbook(out)[LYON]
+    assert ws.cell(3, column["presentation"]).value == pytest.approx(18 / 20)
+    assert ws.cell(4, column["obtention"]).value == pytest.approx(9 / 10)
+    assert ws.cell(3, column["va"]).value == "En attente"
+    note = ws.cell(1, column["presentation"]).comment  # on the cell that shows the label
+    assert note is not None and FIELD_BY_KEY["presentation"].label.split()[0] in note.text
+    assert ws.cell(2, column["entrants"]).value == "Nb candidats entrée en formation"
+    found = findings_of(out, capsys)
+    rules = {f["regle"] for f in found}
+    assert "colonne_en_double" not in rules and "aucune_ligne" not in rules
+    assert all(f["cellule"] for f in found if f["feuille"] == LYON and "site_" not in f["regle"])
+    site = next(f for f in found if f["regle"].startswith("site_") and f["feuille"] == LYON)
+    assert site["regle"] == "site_complet" and "2 formations sur 2" in site["message"]
+    synthese = load_workbook(out, data_only=True)["Synthèse"]
+    texts = {c.value for row in synthese.iter_rows() for c in row if isinstance(c.value, str)}
+    assert "BTS A" in " ".join(texts) and "?" not in texts
+    again = tmp_path / "again.xlsx"
+    assert main(["recalculer", str(out), "-o", str(again)]) == 0
+    assert cell_snapshot(again)[(LYON, "N3")] == cell_snapshot(out)[(LYON, "N3")]
