@@ -87,6 +87,24 @@ _COUNT_NOUNS = {
 }
 
 
+_SINGULAR = {
+    "entrants": "entrant",
+    "présentés": "présenté",
+    "présentés (pas de nombre de répondants)": "présenté (pas de nombre de répondants)",
+    "interruptions": "interruption",
+    "ruptures nettes": "rupture nette",
+    "reçus": "reçu",
+    "répondants": "répondant",
+    "poursuites d'études": "poursuite d'études",
+}
+
+
+def _counted(number: float, noun: str) -> str:
+    """``3 présentés``, ``1 présenté``, ``0 présenté`` (French: singular below 2)."""
+    word = _SINGULAR.get(noun, noun) if abs(number) < 2 else noun
+    return f"{format_number(number)} {word}"
+
+
 def _cell(locate: Locate, row: int, key: str) -> str:
     return locate(row, key) or ""
 
@@ -124,8 +142,8 @@ def check_rows(comp: Computation, sheet: str, locate: Locate) -> list[Finding]:
             if a.usable and b.usable and a.number > b.number:
                 cell = _cell(locate, row, small)
                 message = (
-                    f"{_prefix(cell)}{format_number(a.number)} {small_noun} pour "
-                    f"{format_number(b.number)} {noun} — {why}."
+                    f"{_prefix(cell)}{_counted(a.number, small_noun)} pour "
+                    f"{_counted(b.number, noun)} — {why}."
                 )
                 add(Finding(severity, sheet, cell, rule, message))
     for row in range(comp.rows):
@@ -138,9 +156,9 @@ def check_rows(comp: Computation, sheet: str, locate: Locate) -> list[Finding]:
                     sheet,
                     cell,
                     "presentes_ruptures_sup_entrants",
-                    f"{_prefix(cell)}{format_number(p.number)} présentés + "
-                    f"{format_number(r.number)} ruptures nettes dépassent les "
-                    f"{format_number(e.number)} entrants — vérifiez les effectifs.",
+                    f"{_prefix(cell)}{_counted(p.number, 'présentés')} + "
+                    f"{_counted(r.number, 'ruptures nettes')} dépassent "
+                    f"{_counted(e.number, 'entrants')} — vérifiez les effectifs.",
                 )
             )
 

@@ -128,3 +128,14 @@ def test_statuses_and_interpretations_are_info():
     _, findings = run([dict(GOOD, reussis="en cours d'acquisition", presentes="16")])
     assert set(rules(findings, Severity.INFO)) >= {"statut_saisi", "valeur_interpretee"}
     assert ready_for_submission(findings)
+
+
+def test_counts_of_one_or_zero_are_singular():
+    _, findings = run([dict(GOOD, repondants=None, presentes=1, reussis=1, poursuivants=4)])
+    [f] = [f for f in findings if f.regle == "poursuivants_sup_repondants"]
+    assert f.message.startswith(
+        "M5 : 4 poursuites d'études pour 1 présenté (pas de nombre de répondants) — "
+    )
+    _, findings = run([dict(GOOD, presentes=0, reussis=1)])
+    [f] = [f for f in findings if f.regle == "reussis_sup_presentes"]
+    assert f.message.startswith("K5 : 1 reçu pour 0 présenté — ")
