@@ -60,7 +60,14 @@ def test_table_header(corpus, tmp_path):
 
 def test_locked_cell_of_a_protected_sheet(corpus, tmp_path):
     message = refusal(corpus["protected"], one(SITE, DATA_ROWS[0], 1, value="x"), tmp_path)
-    assert "A4 est une cellule verrouillée d'une feuille protégée" in message
+    assert f"la feuille « {SITE} » est protégée" in message and "verrouillées (A4)" in message
+    assert "Ôter la protection" in message
+    many = ChangeSet()
+    for column in range(1, 10):
+        many.add(SITE, CellChange(DATA_ROWS[0], column, value="x"))
+    message = refusal(corpus["protected"], many, tmp_path)
+    assert message.count("est protégée") == 1  # one sentence for the sheet, not one per cell
+    assert "(9 cellules)" in message
     style_only = one(SITE, DATA_ROWS[0], 2, highlight=True)
     assert "verrouillée" in refusal(corpus["protected"], style_only, tmp_path)
 

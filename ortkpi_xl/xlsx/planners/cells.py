@@ -90,6 +90,7 @@ def plan_cells(
     styles = planning.styles
     xf_count = len(styles.all("cellXfs"))
     noted: list[CellChange] = []
+    locked: list[str] = []
     ok = True
     for change in merge_changes(changes):
         row, col = change.row, change.column
@@ -128,10 +129,7 @@ def plan_cells(
             continue
         touches = writes or change.number_format is not None or change.highlight is not None
         if protected and (touches or change.note is not None) and styles.locked(current):
-            planning.refuse(
-                f"{where} est une cellule verrouillée d'une feuille protégée (ôtez la "
-                "protection de la feuille ou déverrouillez la colonne)"
-            )
+            locked.append(cell_ref(row, col))  # said once for the sheet, below
             ok = False
             continue
         value = None
@@ -167,6 +165,14 @@ def plan_cells(
             "inhabituel : enregistrez le classeur dans Excel)"
         )
         return None
+    if locked:
+        shown = ", ".join(locked[:6]) + (f"… ({len(locked)} cellules)" if len(locked) > 6 else "")
+        planning.refuse(
+            f"la feuille « {name} » est protégée et les cellules que l'outil doit écrire y sont "
+            f"verrouillées ({shown}) : ôtez la protection (Révision > Ôter la protection de la "
+            "feuille), relancez, puis remettez-la, ou déverrouillez ces colonnes (Format de "
+            "cellule > Protection)"
+        )
     if not ok:
         return None
     work.has_formulas = book_has_formulas
