@@ -134,3 +134,18 @@ def test_a_persons_note_is_never_replaced(corpus, tmp_path):
     )
     assert report.notes_kept == ["« Ecole de Travail »!A5"]
     assert report.changed_parts == [] and out.read_bytes() == corpus["notes"].read_bytes()
+
+
+def test_a_macro_workbook_named_xlsx_is_not_written_again_under_that_name(corpus, tmp_path):
+    """Excel refuses to open a macro-enabled workbook called .xlsx: say so, write nothing."""
+    source = tmp_path / "macros.xlsx"
+    source.write_bytes(corpus["macros"].read_bytes())
+    message = str(
+        pytest.raises(
+            WorkbookError, write_workbook, source, source, one(SITE, 4, 1, value="x"),
+            default_config(),
+        ).value
+    )  # fmt: skip
+    assert "classeur à macros (.xlsm) enregistré sous l'extension .xlsx" in message
+    assert "Renommez-le en .xlsm" in message
+    assert source.read_bytes() == corpus["macros"].read_bytes()

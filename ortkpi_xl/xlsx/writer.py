@@ -53,7 +53,13 @@ def write_changes(
             "(un classeur à macros ne peut pas s'appeler .xlsx, ni un classeur .csv)."
         )
     in_place = _same_file(source, target)
-    check_workbook_file(source, limits=options.limits)
+    found = check_workbook_file(source, limits=options.limits)
+    if target.suffix.lower() != f".{found.kind}" and found.kind in ("xlsm", "xltm"):
+        raise WorkbookError(
+            f"« {source.name} » est un classeur à macros (.{found.kind}) enregistré sous "
+            f"l'extension {source.suffix} : Excel refuse de l'ouvrir sous ce nom. Renommez-le "
+            f"en .{found.kind}, puis relancez (rien n'a été modifié)."
+        )
     check_can_write(target, replacing=in_place)
     with Package(source) as package, paused_gc():
         plan = plan_changes(package, changes, options, source)
