@@ -470,3 +470,17 @@ def test_a_two_row_header_is_computed_named_and_checked(tmp_path, capsys):
     again = tmp_path / "again.xlsx"
     assert main(["recalculer", str(out), "-o", str(again)]) == 0
     assert cell_snapshot(again)[(LYON, "N3")] == cell_snapshot(out)[(LYON, "N3")]
+
+
+def test_a_persons_sheet_without_a_title_is_never_replaced_either(seed, tmp_path, capsys):
+    mine = tmp_path / "sans_titre.xlsx"
+    wb = load_workbook(seed)
+    if "Synthèse" in wb.sheetnames:
+        del wb["Synthèse"]
+    wb.create_sheet("Synthèse")["C7"] = "mes chiffres clés"
+    wb.save(mine)
+    before = mine.read_bytes()
+    capsys.readouterr()
+    assert main(["recalculer", str(mine)]) == 2
+    assert "la feuille « Synthèse » n'a pas été écrite par l'outil" in capsys.readouterr().err
+    assert mine.read_bytes() == before

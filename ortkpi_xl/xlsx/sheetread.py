@@ -206,7 +206,9 @@ def sheet_opening(package: Package, part: str) -> tuple[bool, object]:
     be told from its title)."""
     reader = _Reader(package)
     sheet = SheetValues("", "visible", formats=reader.formats)
-    reader._sheet(sheet, part)
+    reader._sheet(sheet, part, first_row_only=True)  # a re-run must not parse old findings
+    if not sheet.rows and not sheet.formulas:
+        reader._sheet(sheet, part)  # the first row element held nothing: look at them all
     filled = any(v is not None for line in sheet.rows for v in line) or bool(sheet.formulas)
     return filled, sheet.value(1, 1)
 
@@ -298,7 +300,7 @@ class _Reader:
             out.append(sheet)
         return out
 
-    def _sheet(self, sheet: SheetValues, part: str) -> None:
+    def _sheet(self, sheet: SheetValues, part: str, *, first_row_only: bool = False) -> None:
         data = self.pkg.read(part)
         check_part(data)
         root, kids = root_children(data)
@@ -318,7 +320,12 @@ class _Reader:
         rows_span = by_name.get(b"sheetData")
         if rows_span is None or rows_span.tag.kind == "empty":
             return
-        self._rows(sheet, data, patterns, rows_span.inner_start, rows_span.end)
+        end = rows_span.end
+        if first_row_only:
+            closing = re.compile(rb"</" + re.escape(patterns.p) + rb"row\s*>")
+            found = closing.search(data, rows_span.inner_start, end)
+            end = found.end() if found else end
+        self._rows(sheet, data, patterns, rows_span.inner_start, end)
 
     def _rows(
         self, sheet: SheetValues, data: bytes, patterns: Patterns, start: int, end: int
