@@ -24,10 +24,10 @@ from urllib.parse import unquote
 
 from .config import Config, find_config
 from .errors import InputDataError, OrtkpiError
-from .excel import apply_book, engine_of, read_book, workbook_name
+from .excel import apply_book, ask_person_notes, engine_of, read_book, workbook_name
 from .findings import Severity, count_by_severity, ready_for_submission
 from .workbook.changes import ChangeSet
-from .workbook.recalc import controls_sheet, recalculate, validate
+from .workbook.recalc import compute_tables, controls_sheet, recalculate, validate
 
 TITLE = "Indicateurs ORT"
 LITE_FILES = Path("/data")  # xlwings Lite: files imported through Files > Import/Export
@@ -172,6 +172,8 @@ def _recalculer(book) -> str:
             "indicateurs et relancez."
         )
     result = recalculate(data, config)
+    if ask_person_notes(book, data, result.results, registry):
+        result = recalculate(data, config)  # figures under someone's note are kept
     report = apply_book(book, result.changes, registry, config, data=data)
     counts = count_by_severity(result.findings)
     message = (
@@ -190,6 +192,7 @@ def _valider(book) -> str:
     data, registry = read_book(book, config)
     if not data.tables:
         raise InputDataError("Aucune feuille de site reconnue dans ce classeur.")
+    ask_person_notes(book, data, compute_tables(data, config, validating=True), registry)
     findings = validate(data, config)
     apply_book(
         book, ChangeSet(owned_sheets=[controls_sheet(findings)]), registry, config, data=data

@@ -46,8 +46,10 @@ from .excelplan import (
     sheet_values,
 )
 from .workbook.changes import ChangeSet
+from .workbook.layout import column_letter
 from .workbook.marks import REGISTRY_SHEET, Marks
 from .workbook.reader import OWNED_SHEETS, SheetData, WorkbookData, build_book
+from .workbook.recalc import TableResult
 
 Book = Any  # an xlwings Book (classic or remote engine), or the tests' stand-in
 
@@ -104,6 +106,7 @@ def read_book(book: Book, config: Config) -> tuple[WorkbookData, Marks]:
         data.formats = None
         data.merges = None
         data.fills = None
+        data.person_notes = None  # asked cell by cell where needed: see ask_person_notes
         if sheet.name not in OWNED_SHEETS:
             data.totals_rows = _totals_rows(sheet)
         sheets.append(data)
@@ -129,6 +132,28 @@ def notes_present(book: Book, cells: list[tuple[str, int, int]]) -> set[tuple[st
         if book.sheets[sheet].range((row, column)).note is not None:
             found.add((sheet, row, column))
     return found
+
+
+def ask_person_notes(
+    book: Book, data: WorkbookData, results: list[TableResult], registry: Marks
+) -> bool:
+    """Excel cannot list notes in one call: ask only about the cells where Recalculer would
+    replace a person's figure (its old value goes into the cell's note). True when one of
+    them carries someone else's note: plan again, that figure is then kept (ownership)."""
+    cells = []
+    for res in results:
+        for key, decisions in res.plan.decisions.items():
+            column = res.table.columns[key]
+            for d in decisions:
+                row = res.table.rows[d.row]
+                mark = registry.marks.get((res.sheet.name, f"{column_letter(column)}{row}"))
+                if d.replaced and (mark is None or mark.note is None):
+                    cells.append((res.sheet.name, row, column))
+    found = notes_present(book, cells) if cells else set()
+    for name, row, column in found:
+        sheet = data.sheet(name)
+        sheet.person_notes = (sheet.person_notes or set()) | {(row, column)}
+    return bool(found)
 
 
 def kept_cells(

@@ -51,6 +51,7 @@ class Stored:
     number_format: str | None = None  # None: the engine cannot tell
     tool_text: str | None = None  # the registry: what the tool wrote there last, as shown
     tool_note: bool = False  # the registry holds a note of the tool's on this cell
+    person_note: bool = False  # someone's note is on the cell: no room to keep an old value
 
 
 class Owner(str, Enum):
@@ -77,6 +78,9 @@ class Decision:
     shown: Result | None = None  # what the row shows once Recalculer has run
     before: str = ""  # what the cell showed, as text ("" when empty)
     replaced: bool = False  # a person's different figure gives way (old value kept in note)
+    # a person's figure the counts contradict, kept because the cell carries someone's note
+    # (where the old value would have gone): an error until the figure or the counts change
+    contradicted: bool = False
 
     @property
     def changes_display(self) -> bool:
@@ -276,6 +280,8 @@ def _computed(
             typed.state is State.NUMBER
             and shown_text(key, typed.number) == shown_text(key, result.value)
         )
+        if differs and cell.person_note:
+            return Decision(key, row, Action.KEEP, who, before=before, contradicted=True)
         fmt = _format_for(key, cell, typed, config)
         return Decision(
             key, row, Action.WRITE, who, result.value, fmt, result, before, replaced=differs
@@ -381,6 +387,7 @@ def _findings(
         typed: list[str] = []
         statuses: list[str] = []
         replaced: list[str] = []
+        contradicted: list[str] = []
         stale_figures: list[str] = []
         invalid: list[str] = []
         awaited: list[str] = []
@@ -441,6 +448,10 @@ def _findings(
                     and shown_text(key, shown.value) != shown_text(key, computed.value)
                 ):
                     out.append(_va_disagrees(sheet, cell, d.before, comp, row))
+            if d.contradicted:
+                computed = shown_text(key, comp.result(row, key).value)
+                contradicted.append(f"{cell} « {d.before} », les effectifs donnent {computed}")
+                first.setdefault("contradicted", cell)
             if d.replaced:
                 new = shown_text(key, d.value)
                 replaced.append(f"{cell} « {d.before} » → {new}")
@@ -504,6 +515,21 @@ def _findings(
                     f"{_prefix(cell)}{name} : statut saisi à la place du taux "
                     f"({'; '.join(statuses)}) — gardé tel quel ; effacez-le pour afficher le "
                     "taux calculé.",
+                )
+            )
+        if contradicted:
+            cell = first["contradicted"]
+            out.append(
+                Finding(
+                    Severity.ERREUR,
+                    sheet,
+                    cell,
+                    "valeur_saisie_differente",
+                    f"{_prefix(cell)}{name} : valeurs saisies qui ne correspondent pas aux "
+                    f"effectifs ({'; '.join(contradicted)}) — gardées telles quelles : la "
+                    "cellule porte déjà la note d'une personne, où l'outil ne peut pas garder "
+                    "l'ancienne valeur. Corrigez le chiffre ou les effectifs (effacer le "
+                    "chiffre laisse l'outil écrire le calcul).",
                 )
             )
         if replaced:

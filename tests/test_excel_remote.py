@@ -400,3 +400,17 @@ def test_a_persons_sheet_named_like_the_tools_stops_the_click(tmp_path, capsys):
         said = capsys.readouterr().out
         assert "la feuille « Contrôles » (A1 : « Mes contrôles perso »)" in said
         assert "renommez-la" in said and "Rien n'a été modifié" in said
+
+
+def test_a_contradicted_figure_under_someones_note_is_kept_by_the_buttons(tmp_path):
+    """The buttons cannot list notes in one call; they ask about the few cells a
+    replacement needs, and keep the figure when someone's note is there (as the CLI does)."""
+    from test_persons_workbook import _noted_figure_workbook
+
+    payload = payload_from_xlsx(_noted_figure_workbook(tmp_path / "note.xlsx"))
+    _, answer, actions = click(payload)
+    after = apply_actions(payload, actions)
+    assert cell(after, "CFA Montreuil 2025", "I2") == 0.5
+    assert answer and "1 erreur(s)" in answer
+    controls = next(s for s in after["sheets"] if s["name"] == "Contrôles")["values"]
+    assert any("gardées telles quelles" in str(v) for line in controls for v in line)

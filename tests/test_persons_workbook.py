@@ -484,3 +484,45 @@ def test_a_persons_sheet_without_a_title_is_never_replaced_either(seed, tmp_path
     assert main(["recalculer", str(mine)]) == 2
     assert "la feuille « Synthèse » n'a pas été écrite par l'outil" in capsys.readouterr().err
     assert mine.read_bytes() == before
+
+
+def _noted_figure_workbook(path: Path) -> Path:
+    """A typed 50 % the counts contradict (5 poursuites / 18 présentés), under Sophie's note."""
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "CFA Montreuil 2025"
+    ws.append(["Formation", "Promotion", "Nb candidats entrée en formation",
+               "Nb candidats présentés à l'examen", "Nb interruptions en cours",
+               "Nb ruptures nettes", "Nb candidats ayant réussi",
+               "Nb candidats ayant poursuivi", "5 Taux de poursuite d'études"])  # fmt: skip
+    ws.append(["BTS MCO", "2023 - 2025", 20, 18, 3, 2, 15, 5, 0.5])
+    ws["I2"].comment = Comment("Chiffre donné par le jury le 3 juillet", "Sophie")
+    wb.save(path)
+    return path
+
+
+def test_a_contradicted_figure_under_someones_note_is_kept_and_is_an_error(tmp_path, capsys):
+    """The old value of a replaced figure goes into the cell's note; when the cell already
+    carries someone's note there is nowhere to keep it: the figure stays, as an error."""
+    source = _noted_figure_workbook(tmp_path / "note.xlsx")
+    out = tmp_path / "out.xlsx"
+    assert main(["recalculer", str(source), "-o", str(out)]) == 0
+    cell = load_workbook(out).active["I2"]
+    assert cell.value == 0.5
+    assert cell.comment.author == "Sophie"
+    assert cell.comment.text == "Chiffre donné par le jury le 3 juillet"
+    found = findings_of(out, capsys)
+    [f] = [f for f in found if f["cellule"] == "I2" and f["gravite"] == "erreur"]
+    assert f["regle"] == "valeur_saisie_differente"
+    assert "« 50,0 % », les effectifs donnent 27,8 %" in f["message"]
+    assert "la note d'une personne" in f["message"]
+    controls = [
+        line for line in controls_detail(load_workbook(out)["Contrôles"]) if "I2" in str(line)
+    ]
+    assert controls and "gardées telles quelles" in str(controls)
+    again = tmp_path / "again.xlsx"
+    assert main(["recalculer", str(out), "-o", str(again)]) == 0
+    assert load_workbook(again).active["I2"].value == 0.5

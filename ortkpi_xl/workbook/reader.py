@@ -23,6 +23,7 @@ from ..fields import FIELD_BY_KEY
 from ..official import OFFICIAL_SHEET
 from ..ownership import OUTPUT_KEYS, Stored
 from ..xlsx.guard import check_workbook_file
+from .changes import NOTE_AUTHOR
 from .layout import Merge, Table, column_letter, find_tables
 from .marks import REGISTRY_SHEET, Marks
 
@@ -47,6 +48,9 @@ class SheetData:
     # (row, col) → the cell's own fill colour (RGB, or "motif" for a pattern or a theme
     # colour) where it has one; None: the engine cannot tell fills (Excel buttons)
     fills: dict[tuple[int, int], str] | None = field(default_factory=dict)
+    # (row, col) of the cells that hold a note written by someone other than the tool; None:
+    # unknown (the Excel buttons ask only about the cells that need it, see excel.py)
+    person_notes: set[tuple[int, int]] | None = field(default_factory=set)
 
     def value(self, row: int, column: int) -> object:
         if row - 1 < len(self.grid):
@@ -187,6 +191,7 @@ def _sheet_data(values) -> SheetData:  # type: ignore[no-untyped-def]
         list(values.merged),
         totals,
         fills,
+        {cell for cell, author in values.note_authors.items() if author != NOTE_AUTHOR},
     )
 
 
@@ -224,6 +229,7 @@ def table_outputs(sheet: SheetData, table: Table, marks: Marks) -> dict[str, lis
     """What the cells the tool may write hold now, with what proves who wrote it."""
     written = marks.values.get(sheet.name, {})
     by_cell, name, formulas = marks.marks, sheet.name, sheet.formulas
+    noted = sheet.person_notes or set()
     out: dict[str, list[Stored]] = {}
     for key in OUTPUT_KEYS:
         column = table.columns.get(key)
@@ -247,6 +253,7 @@ def table_outputs(sheet: SheetData, table: Table, marks: Marks) -> dict[str, lis
                     number_format=formats[index],
                     tool_text=tool_text,
                     tool_note=tool_note,
+                    person_note=(row, column) in noted and not tool_note,
                 )
             )
         out[key] = cells

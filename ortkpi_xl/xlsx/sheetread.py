@@ -23,8 +23,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .opc import REL_SHARED_STRINGS, REL_STYLES, REL_WORKSHEET, Package
-from .sheetxml import Patterns, cell_ref, col_index, col_letters, parse_range
+from .opc import REL_COMMENTS, REL_SHARED_STRINGS, REL_STYLES, REL_WORKSHEET, Package
+from .sheetxml import Patterns, cell_ref, col_index, col_letters, parse_range, parse_ref
 from .styles import Styles
 from .xmlscan import (
     Span,
@@ -167,6 +167,7 @@ class SheetValues:
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
     tables: list[TableInfo] = field(default_factory=list)
     formats: CellFormats = field(default_factory=CellFormats)
+    note_authors: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) → author
 
     def value(self, row: int, col: int) -> object:
         if 0 < row <= len(self.rows):
@@ -317,6 +318,8 @@ class _Reader:
         parts = by_name.get(b"tableParts")
         if parts is not None:
             sheet.tables = self._tables(part, data, parts)
+        if not first_row_only:
+            sheet.note_authors = self._note_authors(part)
         rows_span = by_name.get(b"sheetData")
         if rows_span is None or rows_span.tag.kind == "empty":
             return
@@ -449,6 +452,27 @@ class _Reader:
                 shared[group] = Translator(text, cell_ref(row, col))
         return text
 
+    def _note_authors(self, part: str) -> dict[tuple[int, int], str]:
+        """The cells that hold a note, with the note's author (a legacy comments part)."""
+        out: dict[tuple[int, int], str] = {}
+        for rel in self.pkg.rels(part):
+            if rel.type != REL_COMMENTS or rel.part is None or not self.pkg.has(rel.part):
+                continue
+            data = self.pkg.read(rel.part)
+            check_part(data)
+            listed = _AUTHORS.search(data)
+            authors = [_text(a) for a in _AUTHOR.findall(listed.group(1))] if listed else []
+            for m in _COMMENT.finditer(data):
+                attrs = dict(_ATTR.findall(m.group(1)))
+                ref = attrs.get(b"ref", b"").decode("ascii", "replace").split(":")[0]
+                try:
+                    row, col = parse_ref(ref)
+                except XmlProblem:
+                    continue
+                index = int(attrs.get(b"authorId", b"-1") or -1)
+                out[(row, col)] = authors[index] if 0 <= index < len(authors) else ""
+        return out
+
     def _tables(self, part: str, data: bytes, parts_span: Span) -> list[TableInfo]:
         rels = {r.id: r for r in self.pkg.rels(part)}
         out = []
@@ -479,6 +503,10 @@ _T = re.compile(rb"<(?:[\w.-]+:)?t(?:\s[^>]*)?>([^<]*)</(?:[\w.-]+:)?t\s*>")
 _PHONETIC = re.compile(rb"<((?:[\w.-]+:)?)rPh\b.*?</\1rPh\s*>", re.S)
 _SI = re.compile(rb"<((?:[\w.-]+:)?)si(?:\s[^>]*)?(?:/>|>(.*?)</\1si\s*>)", re.S)
 _IS = re.compile(rb"<(?:[\w.-]+:)?is[\s/>]")
+_AUTHORS = re.compile(rb"<(?:[\w.-]+:)?authors\s*>(.*?)</(?:[\w.-]+:)?authors\s*>", re.S)
+_AUTHOR = re.compile(rb"<(?:[\w.-]+:)?author\s*>([^<]*)</(?:[\w.-]+:)?author\s*>")
+_COMMENT = re.compile(rb"<(?:[\w.-]+:)?comment(\s[^>]*)>")
+_ATTR = re.compile(rb"""([\w:]+)\s*=\s*["']([^"']*)["']""")
 _FILL_PATTERN = re.compile(rb"""patternType\s*=\s*["'](\w+)["']""")
 
 
