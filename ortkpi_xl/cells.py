@@ -245,6 +245,12 @@ class CellReader:
         elif 1 < abs(number) <= 100 and (number > 0 or kind is Kind.POINTS):
             fraction = float(f"{number / 100:.15g}")
             note = f"{shown} lu comme {format_percent_plain(fraction)} (saisi en points)"
+            if kind is Kind.RATE and abs(number) < 2:  # 1,05: 1,05 % or a mistyped 105 %?
+                note += (
+                    f" ; s'il s'agit de {format_percent_plain(number)}, ce taux est "
+                    "impossible : corrigez-le"
+                )
+                return Reading(State.NUMBER, fraction, note=note, interpreted=True, doubtful=True)
             if general:  # a General cell: the person typed points, and the cell shows them so
                 return Reading(State.NUMBER, fraction, note=note, interpreted=True)
             if not from_text:  # a number stored in a % cell would show 100 times more

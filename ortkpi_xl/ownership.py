@@ -81,6 +81,7 @@ class Decision:
     # a person's figure the counts contradict, kept because the cell carries someone's note
     # (where the old value would have gone): an error until the figure or the counts change
     contradicted: bool = False
+    doubt: str = ""  # how a person's figure was read, when that reading is open to doubt
 
     @property
     def changes_display(self) -> bool:
@@ -297,7 +298,8 @@ def _computed(
                 None,
                 "Taux saisi sans effectifs : gardé tel quel, non regroupé.",
             )
-        return Decision(key, row, Action.KEEP, who, shown=shown, before=before)
+        doubt = typed.note if typed.doubtful else ""
+        return Decision(key, row, Action.KEEP, who, shown=shown, before=before, doubt=doubt)
     if typed.state in (State.STATUS, State.MARKER, State.TEXT):
         shown = Result(Outcome.STATUS, None, typed.text, _kept_status_note(typed))
         return Decision(key, row, Action.KEEP, who, shown=shown, before=before)
@@ -406,7 +408,12 @@ def _findings(
                     invalid.append(f"{cell} : {shown.note}")
                     first.setdefault("invalid", cell)
                 elif shown.outcome is Outcome.TYPED:
-                    typed.append(f"{cell} {d.before}")
+                    read_as = shown_text(key, shown.value)  # how the figure was read
+                    typed.append(
+                        f"{cell} {d.before}"
+                        + (f" lu {read_as}" if read_as != d.before else "")
+                        + (f" — à vérifier : {d.doubt}" if d.doubt else "")
+                    )
                     first.setdefault("typed", cell)
                 elif shown.outcome is Outcome.STATUS and comp.result(row, key).outcome in (
                     Outcome.VALUE,

@@ -403,10 +403,19 @@ def verdict(findings: Iterable[Finding], order: Sequence[str] = ()) -> str:
     without figures: those are errors); sites named in ``order`` (tab order) when given."""
     findings = list(findings)
     errors = [f for f in findings if f.gravite is Severity.ERREUR]
+    rank = {name: i for i, name in enumerate(order)}
     if not errors:
+        absent = sorted(
+            (f.feuille for f in findings if f.regle == "site_absent"),
+            key=lambda name: rank.get(name, len(rank)),
+        )
+        if absent:  # ready for what it holds; the network still misses these sites
+            return (
+                f"prêt pour la transmission de ce classeur ; sans feuille ici : "
+                f"{join_names(absent)}"
+            )
         return "prêt pour la transmission"
     empty = [f.feuille for f in errors if f.regle in ("site_sans_chiffres", "site_absent")]
-    rank = {name: i for i, name in enumerate(order)}
     empty.sort(key=lambda name: rank.get(name, len(rank)))
     others = len(errors) - len(empty)
     reasons = []

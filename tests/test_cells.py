@@ -39,6 +39,17 @@ def test_points_conversion_is_reported_not_silent():
     assert reading.interpreted and "84,2 %" in reading.note
 
 
+@pytest.mark.parametrize("raw", [1.05, "1,2", 1.5])
+def test_points_between_1_and_2_are_open_to_doubt(raw):
+    """1,05 typed in a General cell reads 1,05 % by the points rule, but a mistyped 105 % is
+    as likely: a warning, never a silent 1,05 %."""
+    reading = READER.read(raw, Kind.RATE, "General")
+    assert reading.state is State.NUMBER and reading.doubtful
+    assert "ce taux est impossible" in reading.note
+    assert not READER.read(2.5, Kind.RATE, "General").doubtful
+    assert not READER.read("1,2 %", Kind.RATE).doubtful  # the % sign says it
+
+
 @pytest.mark.parametrize("raw", [150, "150 %", -0.1, "abc", True, dt.date(2024, 1, 1)])
 def test_impossible_rates_are_invalid(raw):
     assert READER.read(raw, Kind.RATE).state is State.INVALID

@@ -92,6 +92,11 @@ def test_a_persons_figure_with_no_counts_is_kept_and_reported_once_per_row():
     assert len(typed) == 1 and typed[0].gravite is Severity.AVERTISSEMENT
     assert "N5 100,0 %" in typed[0].message and "Q5 41,7 %" in typed[0].message
     assert not [f for f in p.findings if "Recalculer" in f.message]
+    # typed as points or as text: the finding says how each was read, and doubts are said
+    p = plan([NO_COUNTS], {"presentation": [Stored(85)], "obtention": [Stored("1,2")]})
+    [f] = [f for f in p.findings if f.regle == "taux_saisi_sans_effectifs"]
+    assert "N5 85 lu 85,0 %" in f.message and "Q5 1,2 lu 1,2 % — à vérifier" in f.message
+    assert "120 %, ce taux est impossible" in f.message
 
 
 def test_a_persons_different_figure_gives_way_and_is_kept_in_the_note():

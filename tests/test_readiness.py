@@ -78,7 +78,10 @@ def test_a_configured_site_without_a_sheet_is_a_warning_with_the_way_out():
     # a site often keeps its own workbook: not unready for the others, but said
     assert all(f.gravite is Severity.AVERTISSEMENT for f in absent)
     assert "feuilles_sites" in absent[0].message and "config.yaml" in absent[0].message
-    assert verdict(readiness.findings) == "prêt pour la transmission"
+    assert verdict(readiness.findings, config.feuilles_sites) == (
+        "prêt pour la transmission de ce classeur ; sans feuille ici : ORT Marseille, ORT Lyon "
+        "et ORT Toulouse"
+    )
     assert {s.name: s.has_sheet for s in readiness.sites}["ORT Lyon"] is False
 
 

@@ -182,7 +182,7 @@ def _run_valider(args: argparse.Namespace) -> int:
         json.dump([f.as_dict() for f in shown], sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
-        order = [sheet.name for sheet in book.sheets]
+        order = [sheet.name for sheet in book.sheets] + list(config.feuilles_sites)
         print(format_findings(findings, Path(args.classeur).name, at_least, order))
     return EXIT_OK if ready_for_submission(findings) else EXIT_FINDINGS
 
