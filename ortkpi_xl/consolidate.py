@@ -80,6 +80,7 @@ class SiteCopy:
     sheet: str
     rows: list[dict[str, object]]  # field key → raw value, input fields only
     programmes: list[Programme]
+    doubles: tuple[str, ...] = ()  # programmes typed twice on the sheet (counted once)
 
 
 @dataclass
@@ -191,7 +192,9 @@ def gather(
                 )
                 continue
             rows = _input_rows(results, summary.name)
-            copy = SiteCopy(summary.name, path, summary.name, rows, list(summary.programmes))
+            copy = SiteCopy(
+                summary.name, path, summary.name, rows, list(summary.programmes), summary.doubles
+            )
             candidates.setdefault(label_key(summary.name, drop_number=False), []).append(copy)
     if progress:
         progress(total, total, "")
@@ -295,6 +298,18 @@ def _programme_duplicates(sites: list[SiteCopy]) -> list[Issue]:
     issues: list[Issue] = []
     everywhere: dict[tuple[str, str], list[tuple[SiteCopy, Programme]]] = {}
     for site in sites:
+        for double in site.doubles:  # left out of the pooled figures already (synthesis)
+            issues.append(
+                Issue(
+                    Severity.ERREUR,
+                    site.source.name,
+                    site.sheet,
+                    "formation_en_double",
+                    f"« {double} » figure deux fois pour le site « {site.name} » : ses "
+                    "effectifs ne sont comptés qu'une fois dans les taux regroupés — supprimez "
+                    "le doublon ou corrigez la promotion.",
+                )
+            )
         seen: set[tuple[str, str]] = set()
         for programme in site.programmes:
             key = programme_key(programme)

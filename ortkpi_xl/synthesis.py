@@ -229,6 +229,7 @@ class Summary:
     pending: int = 0  # cells of 9–11 still expected (yellow)
     errors: int = 0  # validation findings of severity "erreur"
     warnings: int = 0
+    doubles: tuple[str, ...] = ()  # rows left out: a programme and promotion already counted
 
     @property
     def entrants(self) -> float:
@@ -267,10 +268,13 @@ def _number(reading: Reading) -> float | None:
     return reading.number if reading.state is State.NUMBER else None
 
 
-def programmes(table: SiteTable) -> list[Programme]:
-    """The rows of one table as ``Programme`` objects, with their pooling parts."""
+def programmes(table: SiteTable, doubles: list[str] | None = None) -> list[Programme]:
+    """The rows of one table as ``Programme`` objects, with their pooling parts. A row that
+    repeats the Formation and promotion of another (the checks' « doublon », an error) is
+    left out, so nothing is counted twice; its label goes into ``doubles``."""
     comp = table.computation
     out = []
+    seen: set[tuple[str, str]] = set()
     for row in range(comp.rows):
         counts = {k: _number(comp.reading(row, k)) for k in COUNT_KEYS}
         results = {ind.key: comp.result(row, ind.key) for ind in INDICATORS}
@@ -300,24 +304,35 @@ def programmes(table: SiteTable) -> list[Programme]:
             else:
                 parts[ind.key] = None
         level = comp.levels[row] if row < len(comp.levels) else None
-        out.append(
-            Programme(
-                site=table.site,
-                formation=_text(comp.reading(row, "formation")),
-                intitule=_text(comp.reading(row, "intitule")),
-                promotion=_text(comp.reading(row, "promotion")),
-                rncp=_text(comp.reading(row, "rncp")),
-                certificateur=_text(comp.reading(row, "certificateur")),
-                niveau=level,
-                source=_text(comp.reading(row, "source")),
-                counts=counts,
-                results=results,
-                parts=parts,
-                fallback=frozenset(fallback),
-                small_cohort=bool(comp.small_cohort[row]),
-                reference=_number(comp.reading(row, "insertion_reference")),
-            )
+        programme = Programme(
+            site=table.site,
+            formation=_text(comp.reading(row, "formation")),
+            intitule=_text(comp.reading(row, "intitule")),
+            promotion=_text(comp.reading(row, "promotion")),
+            rncp=_text(comp.reading(row, "rncp")),
+            certificateur=_text(comp.reading(row, "certificateur")),
+            niveau=level,
+            source=_text(comp.reading(row, "source")),
+            counts=counts,
+            results=results,
+            parts=parts,
+            fallback=frozenset(fallback),
+            small_cohort=bool(comp.small_cohort[row]),
+            reference=_number(comp.reading(row, "insertion_reference")),
         )
+        # the checks' « doublon »: the Formation column and the full promotion
+        key = (
+            label_key(programme.formation, drop_number=False),
+            promotion_key(programme.promotion),
+        )
+        if key[0] and key in seen:
+            if doubles is not None:
+                doubles.append(
+                    programme.label + (f" {programme.promotion}" if programme.promotion else "")
+                )
+            continue
+        seen.add(key)
+        out.append(programme)
     return out
 
 
@@ -358,12 +373,14 @@ def summarize(
     order: list[str] = []
     rows: dict[str, list[Programme]] = {}
     pending: dict[str, int] = {}
+    doubles: dict[str, list[str]] = {}
     for table in tables:
         if table.site not in rows:
             order.append(table.site)
             rows[table.site] = []
             pending[table.site] = 0
-        rows[table.site] += programmes(table)
+            doubles[table.site] = []
+        rows[table.site] += programmes(table, doubles[table.site])
         pending[table.site] += _pending(table)
 
     def count(severity: Severity, sheet: str | None) -> int:
@@ -379,6 +396,7 @@ def summarize(
             pending[name],
             count(Severity.ERREUR, name),
             count(Severity.AVERTISSEMENT, name),
+            tuple(doubles[name]),
         )
         for name in order
     )

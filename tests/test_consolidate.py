@@ -115,9 +115,10 @@ def test_network_synthesis_pools_the_sites_rows(consolidated):
     assert rows["Ecole de Travail"]["État"][0] == "pas de feuille"
     network = rows["Réseau ORT"]
     assert network["État"][0] == "3 sites sur 4"
-    # présentés / entrants over all rows of the three sites kept (not Marseille v2)
-    entrants = 10 + 30 + 20 + 12 + 12 + 10
-    presentes = 10 + 15 + 18 + 12 + 12 + 10
+    # présentés / entrants over all rows of the three sites kept (not Marseille v2); the
+    # programme Toulouse typed twice (an error) counts once
+    entrants = 10 + 30 + 20 + 12 + 10
+    presentes = 10 + 15 + 18 + 12 + 10
     value, basis = network["1 Présentation"]
     assert value == pytest.approx(presentes / entrants)
     assert basis == f"n = {entrants}"

@@ -126,3 +126,23 @@ def test_two_tables_of_one_site_make_one_summary():
     assert len(synthesis.sites) == 1
     assert synthesis.site("A").pooled["presentation"].value == pytest.approx(0.75)
     assert [p.label for p in synthesis.site("A").programmes] == ["x", "y"]
+
+
+def test_a_programme_typed_twice_is_counted_once_and_named():
+    """The checks call it an error (« doublon »); until it is corrected, the pooled figures
+    do not count its apprentices twice, and the Synthèse says which row was left out."""
+    lyon = table(
+        "ORT Lyon",
+        formation=["BAC COM", "BAC COM", "BTS MCO"],
+        promotion=["2023 - 2025", "2023-2025", "2023 - 2025"],
+        entrants=[14, 14, 20],
+        presentes=[12, 12, 18],
+    )
+    summary = summarize([lyon]).site("ORT Lyon")
+    assert summary.entrants == 34
+    assert summary.pooled["presentation"].denominator == 34
+    assert summary.doubles == ("BAC COM 2023-2025",)
+    # two promotions of one programme are two cohorts, both counted
+    two = table("ORT Lyon", formation=["BAC COM"] * 2, promotion=["2023-2025", "2024-2026"],
+                entrants=[14, 10], presentes=[12, 9])  # fmt: skip
+    assert summarize([two]).site("ORT Lyon").entrants == 24

@@ -746,6 +746,11 @@ def _site_block(b: _Builder, site: Summary) -> None:
             f"Les {len(programmes)} premières formations sur {len(every)} : la liste complète "
             f"est sur la feuille « {site.name} »."
         )
+    if site.doubles:
+        notes.append(
+            f"Comptée une seule fois (en double sur la feuille, à corriger) : "
+            f"{', '.join(site.doubles[:10])}{' …' if len(site.doubles) > 10 else ''}."
+        )
     waiting = [p.label for p in site.programmes if not p.has_data]
     if waiting:
         shown = ", ".join(waiting[:20]) + (
