@@ -142,7 +142,12 @@ class CellReader:
             if percent_cell and kind in (Kind.RATE, Kind.POINTS):
                 return self._percent_cell(number, kind)
             return self._number(
-                number, kind, from_text=False, percent=False, general=percent_cell is False
+                number,
+                kind,
+                from_text=False,
+                percent=False,
+                general=percent_cell is False,
+                unknown_format=percent_cell is None,
             )
         if isinstance(raw, (_dt.date, _dt.time, _dt.timedelta)):
             return Reading(State.INVALID, text=str(raw), note="date ou heure au lieu d'un nombre")
@@ -199,9 +204,21 @@ class CellReader:
         percent: bool,
         typed: str = "",
         general: bool = False,
+        unknown_format: bool = False,
     ) -> Reading:
         shown = typed or format_number(number)
         note = f"nombre saisi comme texte « {typed} »" if from_text else ""
+        if unknown_format and kind is Kind.RATE and 1 < abs(number) < 2:
+            # a percentage cell would show 120 % (impossible), a General one means 1,2 %: the
+            # Excel buttons cannot see which, so neither figure is taken
+            return Reading(
+                State.INVALID,
+                text=shown,
+                note=f"taux {shown} ambigu : au format pourcentage la cellule affiche "
+                f"{format_percent_plain(number)}, impossible ; s'il s'agit de "
+                f"{format_percent_plain(number / 100)}, saisissez-le avec le signe % "
+                "(le format de la cellule n'est pas lisible depuis Excel)",
+            )
         if kind is Kind.COUNT or kind is Kind.LEVEL:
             what = "effectif" if kind is Kind.COUNT else "niveau de qualification"
             if percent:

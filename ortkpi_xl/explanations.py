@@ -1,10 +1,10 @@
 """The tool's notes in a site sheet, in French: few, and where a person looks for them.
 
 One note per column, on the header cell of each column the tool fills: what the figures are,
-what its words mean, where an awaited figure comes from. Per cell only in two cases, both about
-a person's own figures: a typed figure replaced by the calculation (its old value is kept in the
-note, for good), and typed rates kept without counts (one note per row). The reason behind each
-NC and each awaited figure, row by row, is in the « Contrôles » sheet.
+what its words mean, where an awaited figure comes from, and which rates typed without counts
+it kept as they are. Per cell only when a person's typed figure is replaced by the calculation
+(its old value is kept in the cell's note, for good). The reason behind each NC and each
+awaited figure, row by row, is in the « Contrôles » sheet.
 """
 
 from __future__ import annotations
@@ -35,9 +35,10 @@ def column_note(key: str, config: Config) -> str:
             "9 Valeur ajoutée (définition ORT) : taux d'insertion dans l'emploi (10) moins le "
             "taux moyen du certificateur, en points ; ce n'est pas la valeur ajoutée officielle "
             f"d'InserJeunes (par établissement). {awaited} (10 ou le taux du certificateur "
-            f"manque). {_words(config)} Une valeur saisie à la main est gardée quand ces taux "
-            "manquent ; à défaut, la valeur ajoutée que le site calcule dans sa propre colonne "
-            "(« 9 EDT calcul… ») est reprise. Calculé par Recalculer."
+            f"manque). {_words(config)} Une valeur saisie à la main est toujours gardée (un "
+            "avertissement dit quand ces taux donnent autre chose) ; à défaut, la valeur ajoutée "
+            "que le site calcule dans sa propre colonne (« 9 EDT calcul… ») est reprise. "
+            "Calculé par Recalculer."
         )
     if key in ("insertion_emploi", "insertion_metier"):
         number = INDICATOR_BY_KEY[key].number
@@ -86,9 +87,11 @@ def replaced_note(before: str, after: str, basis: str) -> str:
 
 
 def kept_note(cells: list[str]) -> str:
-    """Typed rates kept without counts, one note per row."""
+    """The rates of one column typed without counts and kept (said on the column's header,
+    after what the column is: one note however many rows)."""
+    listed = ", ".join(cells[:8]) + (f" et {len(cells) - 8} autre(s)" if len(cells) > 8 else "")
     return (
-        f"{KEPT_PREFIX} ({', '.join(cells)}) : gardés tels quels, publiés avec la mention "
-        "« effectifs non fournis » et jamais regroupés dans la Synthèse. Saisissez les effectifs "
-        "pour qu'ils soient calculés."
+        f"{KEPT_PREFIX} dans cette colonne ({listed}) : gardés tels quels, publiés avec la "
+        "mention « effectifs non fournis » et jamais regroupés dans la Synthèse. Saisissez les "
+        "effectifs pour qu'ils soient calculés."
     )

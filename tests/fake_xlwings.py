@@ -163,7 +163,8 @@ class FakeRange:
 
         return ",".join(one(f, la) for f, la in self.areas)
 
-    def options(self, **_: object) -> FakeRange:
+    def options(self, **kwargs: object) -> FakeRange:
+        self._ndim = kwargs.get("ndim")
         return self
 
     def _keys(self, first=None, last=None):
@@ -186,6 +187,8 @@ class FakeRange:
             [self.sheet.cells[k].value if k in self.sheet.cells else None for k in line]
             for line in self._keys()
         ]
+        if len(rows) == 1 and len(rows[0]) == 1 and getattr(self, "_ndim", None) != 2:
+            return rows[0][0]  # as xlwings: one cell reads as its value, not a 1×1 list
         return rows
 
     @value.setter

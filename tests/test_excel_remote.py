@@ -414,3 +414,48 @@ def test_a_contradicted_figure_under_someones_note_is_kept_by_the_buttons(tmp_pa
     assert answer and "1 erreur(s)" in answer
     controls = next(s for s in after["sheets"] if s["name"] == "Contrôles")["values"]
     assert any("gardées telles quelles" in str(v) for line in controls for v in line)
+
+
+def test_an_ambiguous_rate_is_an_error_for_the_buttons_too(tmp_path):
+    """1.2 shows 120 % in a percentage cell (the command line's error). The buttons cannot
+    see formats: they never take it as 1,2 % either; it is an error there too."""
+    path = tmp_path / "un_virgule_deux.xlsx"
+    wb = load_workbook(TEMPLATE)
+    ws = wb["Ecole de Travail"]
+    ws["W5"], ws["W5"].number_format, ws["Y5"] = 1.2, "0%", 0.8
+    wb.save(path)
+    out = tmp_path / "cli.xlsx"
+    assert main(["recalculer", str(path), "-o", str(out)]) == 0
+    cli = load_workbook(out)["Ecole de Travail"]["V5"].value
+    payload = payload_from_xlsx(path)
+    _, answer, actions = click(payload)
+    after = apply_actions(payload, actions)
+    assert cell(after, "Ecole de Travail", "V5") == cli != pytest.approx(0.012 - 0.8)
+    controls = next(s for s in after["sheets"] if s["name"] == "Contrôles")["values"]
+    lines = [" ".join(str(v) for v in line) for line in controls]
+    assert any("W5" in line and "ambigu" in line for line in lines)
+    assert not any("1,2 lu comme 1,2 %" in line for line in lines)
+
+
+def test_rates_typed_without_counts_do_not_cost_one_action_each(tmp_path):
+    """300 rows of rates typed without their counts (the seed's Marseille, at scale): one
+    note per column, not per row, so a click stays within its budget of actions."""
+    path = tmp_path / "taux_saisis.xlsx"
+    wb = load_workbook(TEMPLATE)
+    ws = wb[SITE]
+    for i in range(300):
+        row = 18 + i
+        ws[f"A{row}"], ws[f"C{row}"] = f"BTS {i}", "2023-2025"
+        for column, rate in zip(RATES, (0.9, 0.1, 0.05, 0.8, 0.3), strict=True):
+            ws[f"{column}{row}"] = rate
+            ws[f"{column}{row}"].number_format = "0.0%"
+    wb.save(path)
+    payload = without_tool_rules(payload_from_xlsx(path))
+    _, answer, first = click(payload)
+    assert answer.startswith("Indicateurs recalculés")
+    notes = [a for a in first if a["func"] == "addNote"]
+    assert len(first) <= 250 and len(notes) <= 30, (len(first), len(notes))
+    after = apply_actions(payload, first)
+    assert cell(after, SITE, "N317") == pytest.approx(0.9)  # kept as typed
+    _, _, second = click(after)
+    assert len(second) <= 250

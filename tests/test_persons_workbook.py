@@ -11,6 +11,7 @@ changes nothing.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from seedbook import (
     LYON_COL,
     LYON_FIRST,
     MRS_COL,
+    MRS_HEADER_ROW,
     MRS_ROWS,
     TLS_TABLE1_HEADER,
     TLS_TABLE2_HEADER,
@@ -66,7 +68,7 @@ def controls(path: Path) -> list[tuple]:
 
 
 def test_typed_rates_without_counts_are_kept_noted_and_reported_once_per_row(seed, done, capsys):
-    before, after = load_workbook(seed)[MRS], load_workbook(done)[MRS]
+    after = load_workbook(done)[MRS]
     row = MRS_ROWS["ol2"]
     for key, typed in zip(
         ("presentation", "interruption", "rupture", "obtention", "poursuite"),
@@ -75,9 +77,11 @@ def test_typed_rates_without_counts_are_kept_noted_and_reported_once_per_row(see
     ):
         cell = after[f"{MRS_COL[key]}{row}"]
         assert cell.value == typed and cell.number_format == "0.0%", cell.coordinate
-    note = after[f"{MRS_COL['presentation']}{row}"].comment
-    assert note.author == "ortkpi-xl" and "sans effectifs" in note.text
-    assert before[f"{MRS_COL['presentation']}{row}"].comment is None
+    # one note per column, on its header, however many rows (Excel writes notes one by one)
+    assert after[f"{MRS_COL['presentation']}{row}"].comment is None
+    header = after[f"{MRS_COL['presentation']}{MRS_HEADER_ROW}"].comment
+    assert header.author == "ortkpi-xl" and "sans effectifs dans cette colonne" in header.text
+    assert f"{MRS_COL['presentation']}{row} 100,0 %" in header.text
     # the same finding from Recalculer and from Valider, before and after: once per row
     for findings in (findings_of(seed, capsys), findings_of(done, capsys)):
         mine = [f for f in findings if f["feuille"] == MRS and f["cellule"].endswith(str(row))]
@@ -259,6 +263,12 @@ def test_publication_of_typed_rates(tmp_path):
     text = "".join(p.read_text(encoding="utf-8") for p in site.glob("*.html"))
     assert "effectifs non fournis" in text
     assert "BTS OL 2" in text and ">Total<" not in text and ">?<" not in text
+    # a site whose rows hold only typed rates never reads « 0 apprentis entrés »
+    assert " 0 apprenti" not in text
+    pages = [p.read_text(encoding="utf-8") for p in site.glob("*.html")]
+    lyon = next(t for t in pages if "<h1>ORT Lyon" in t)
+    assert "formations, effectifs non fournis (taux saisis tels quels)" in lyon
+    assert any(re.search(r"\d apprentis entrés en formation", t) for t in pages)
 
 
 @pytest.mark.libreoffice

@@ -611,10 +611,19 @@ def site_page(
         f"<p>Publiés le {french_date(day)}.</p>{back}</div></header>"
     )
     found = official.site(summary.name)
+    counted = [p for p in published if p.counts.get("entrants") is not None]
+    if not counted:
+        who = "effectifs non fournis (taux saisis tels quels)"
+    else:
+        s = "s" if entrants >= 2 else ""
+        who = f"{format_number(entrants)} apprenti{s} entré{s} en formation"
+        if len(counted) < len(published):
+            missing = plural(len(published) - len(counted), "formation")
+            who += f" (effectifs non fournis pour {missing})"
     intro = (
-        f"<p>{plural(len(published), 'formation')}, {format_number(entrants)} apprentis entrés "
-        "en formation. Taux de l'ensemble du site : total des reçus (ou des présentés…) sur le "
-        "total des apprentis concernés, jamais une moyenne de taux.</p>"
+        f"<p>{plural(len(published), 'formation')}, {who}. Taux de l'ensemble du site : total "
+        "des reçus (ou des présentés…) sur le total des apprentis concernés, jamais une "
+        "moyenne de taux.</p>"
     )
     sections = [
         '<section aria-labelledby="essentiel"><h2 id="essentiel">L\'essentiel</h2>'

@@ -363,10 +363,16 @@ def table_changes(res: TableResult, config: Config, marks: Marks | None = None) 
         cells.setdefault((row, column), {}).update(what)
 
     noted: set[tuple[int, int]] = set()
+    kept = _kept_by_column(plan, table)
     for key, decisions in plan.decisions.items():
         column = table.columns[key]
+        said = []
         if any(d.action is Action.WRITE for d in decisions):
-            change(table.label_row(column), column, note=column_note(key, config))
+            said.append(column_note(key, config))
+        if key in kept:
+            said.append(kept_note(kept[key]))
+        if said:
+            change(table.label_row(column), column, note="\n\n".join(said))
             noted.add((table.label_row(column), column))
         for d in decisions:
             if d.action is not Action.WRITE:
@@ -377,10 +383,6 @@ def table_changes(res: TableResult, config: Config, marks: Marks | None = None) 
                 new = shown_text(key, d.value)
                 change(row, column, note=replaced_note(d.before, new, _basis(comp, d.row, key)))
                 noted.add((row, column))
-    for index, kept in _kept_by_row(plan, table).items():
-        row, column = table.rows[index], kept[0][0]  # one note per row, on its first figure
-        change(row, column, note=kept_note([text for _, text in kept]))
-        noted.add((row, column))
     # the tool's older notes on these rows that nothing re-issues go (history notes stay)
     rows = {*table.rows, table.header_row, *table.label_rows.values()}
     columns = {table.columns[k] for k in plan.decisions}
@@ -403,16 +405,16 @@ def table_changes(res: TableResult, config: Config, marks: Marks | None = None) 
     ]
 
 
-def _kept_by_row(plan: TablePlan, table: Table) -> dict[int, list[tuple[int, str]]]:
-    """Row → (column, "F6 84,2 %") of every figure typed without counts and kept."""
-    out: dict[int, list[tuple[int, str]]] = {}
+def _kept_by_column(plan: TablePlan, table: Table) -> dict[str, list[str]]:
+    """Column key → "F6 84,2 %" of every figure typed without counts and kept."""
+    out: dict[str, list[str]] = {}
     for key in COMPUTED_KEYS:
         column = table.columns.get(key)
         for d in plan.decisions.get(key, ()):
             if d.shown is not None and d.shown.outcome is Outcome.TYPED and column is not None:
                 address = f"{column_letter(column)}{table.rows[d.row]}"
-                out.setdefault(d.row, []).append((column, f"{address} {d.before}"))
-    return dict(sorted(out.items()))
+                out.setdefault(key, []).append(f"{address} {d.before}")
+    return out
 
 
 def _basis(comp: Computation, row: int, key: str) -> str:
