@@ -426,3 +426,21 @@ def test_the_staff_guide_says_what_is_not_checked_yet():
     stated = int(re.search(r"environ (\d+) Ko", text).group(1))  # the size the guide states
     generated = len(main_py(build_bundle()).encode("utf-8")) / 1000
     assert abs(generated - stated) < 0.15 * stated, (generated, stated)
+
+
+def test_lite_never_writes_over_another_workbook(tmp_path, capsys):
+    """« lite -o » names a new file: a person's workbook of that name stays as it is."""
+    person = tmp_path / "indicateurs.xlsx"
+    person.write_bytes(TEMPLATE.read_bytes())
+    before = person.read_bytes()
+    assert main(["lite", "-o", str(person)]) == 2
+    assert "existe déjà" in capsys.readouterr().err
+    other = tmp_path / "autre.xlsx"
+    other.write_bytes(before)
+    assert main(["lite", str(other), "-o", str(person)]) == 2
+    assert person.read_bytes() == before
+    (tmp_path / "~$autre.xlsx").write_bytes(b"")  # open in Excel: said before writing
+    assert main(["lite", str(other), "-o", str(other)]) == 2
+    assert "ouvert dans" in capsys.readouterr().err
+    (tmp_path / "~$autre.xlsx").unlink()
+    assert main(["lite", str(other), "-o", str(other)]) == 0  # equipping it in place is fine

@@ -37,6 +37,7 @@ from xml.sax.saxutils import escape
 
 from .. import __version__
 from ..errors import system_reason
+from ..xlsx.guard import check_can_write
 from .errors import AddinError
 from .udf_vba import UDF_MODULE, UdfModule, crlf, generate_udf_module
 
@@ -420,6 +421,7 @@ def write_addin(path: str | os.PathLike[str], data: bytes | None = None) -> Path
             f"Le dossier {target.parent} n'existe pas : créez-le ou choisissez "
             "un autre emplacement avec -o."
         )
+    check_can_write(target, replacing=True)  # open in Excel or read-only: said before writing
     data = build_addin() if data is None else data
     replace_file(
         target,

@@ -10,6 +10,7 @@ from ..cli import EXIT_OK, config_of, config_option, register
 from ..config import load_config
 from ..errors import WorkbookError
 from ..xlsx.atomic import replace_atomically
+from ..xlsx.guard import check_can_write
 
 HELP = (
     "écrit un classeur qui porte ortkpi-xl pour xlwings Lite (boutons Recalculer, Valider, "
@@ -64,6 +65,13 @@ def _write_text(path: Path, text: str) -> None:
     replace_atomically(path, produce, lambda tmp: None, None)
 
 
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (b.exists() and a.samefile(b))
+    except OSError:
+        return False
+
+
 def _run(args: argparse.Namespace) -> int:
     from .bundle import build_bundle, requirements
     from .mainpy import main_py
@@ -77,6 +85,14 @@ def _run(args: argparse.Namespace) -> int:
         )
     if not target.parent.is_dir():
         raise WorkbookError(f"Le dossier {target.parent} n'existe pas : créez-le d'abord.")
+    in_place = bool(args.classeur) and _same_file(Path(args.classeur), target)
+    if target.exists() and not in_place:
+        raise WorkbookError(
+            f"« {target} » existe déjà : lite n'écrit pas par-dessus un autre classeur. "
+            "Choisissez un autre nom avec -o, ou donnez ce classeur en premier argument pour "
+            "l'équiper lui-même."
+        )
+    check_can_write(target, replacing=in_place)  # open in Excel, read-only: said now
     settings, origin = _settings(args)
     bundle = build_bundle()
     code = main_py(bundle, settings)

@@ -171,3 +171,12 @@ def test_file_open_in_excel_gives_a_french_hint(tmp_path: Path, monkeypatch) -> 
     with pytest.raises(AddinError, match="Fermez toutes les fenêtres Excel"):
         install.install_addin(DATA, platform="darwin", home=tmp_path, environ={})
     assert not list(tmp_path.glob("**/*.tmp"))
+
+
+def test_cli_refuses_an_add_in_open_in_excel(tmp_path: Path, capsys) -> None:
+    target = tmp_path / "ortkpi.xlam"
+    target.write_bytes(b"PK old")
+    (tmp_path / "~$ortkpi.xlam").write_bytes(b"")
+    assert main(["complement", "-o", str(target)]) == 2
+    assert "ouvert dans" in capsys.readouterr().err
+    assert target.read_bytes() == b"PK old"
