@@ -174,3 +174,21 @@ def test_nothing_from_the_files_becomes_a_formula(workbook, tmp_path):
         for row in ws.iter_rows():
             for cell in row:
                 assert cell.data_type != "f", (ws.title, cell.coordinate, cell.value)
+
+
+def test_cells_the_recalculation_fills_are_not_reported_as_pending(tmp_path, capsys):
+    """The seed's Ecole de Travail keeps its InserJeunes rates in its own column: the
+    recalculation after the import fills column 10 from it. The report says so, and never
+    lists those cells as still awaited."""
+    from seedbook import seed_workbook
+
+    seed = seed_workbook(tmp_path / "seed.xlsx")
+    real = data_path("inserjeunes", "fr-en-inserjeunes-cfa.csv")
+    out = tmp_path / "out.xlsx"
+    capsys.readouterr()
+    assert main(["inserjeunes", str(seed), str(real), "-o", str(out)]) == 0
+    text = capsys.readouterr().out
+    ecole = text.split("Site « Ecole de Travail »")[1].split("Site « ")[0]
+    assert "Rempli par le recalcul, à partir des colonnes du site (13)" in ecole
+    assert "Reste en attente" not in ecole
+    assert "le recalcul qui suit a mis à jour" in text

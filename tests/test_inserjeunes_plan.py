@@ -533,4 +533,4 @@ def test_report_of_several_sites_lists_files_once(depp):
     assert text.count("Fichiers InserJeunes lus") == 1
     assert text.count(f"{DEPP} : codes formation") == 1  # a file's problem shown once
     assert "Site « Lyon » — UAI : aucune UAI configurée" in text
-    assert "Rien à écrire dans le classeur pour ce site." in text
+    assert "Aucun chiffre InserJeunes à écrire pour ce site." in text

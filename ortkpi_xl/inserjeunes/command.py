@@ -6,6 +6,8 @@ import argparse
 from pathlib import Path
 
 from ..cli import EXIT_OK, config_of, config_option, register
+from ..workbook.changes import UNSET
+from ..workbook.layout import column_letter
 from ..workbook.patch import write_workbook
 from ..workbook.reader import read_workbook
 from .apply import import_figures
@@ -43,10 +45,21 @@ def _run(args: argparse.Namespace) -> int:
     book = read_workbook(source, config)
     result = import_figures(book, data, config, remplacer=args.remplacer)
     report = write_workbook(source, target, result.changes, config)
-    print(format_report(result.plans), end="")
+    figures = {
+        (sheet, f"{column_letter(c.column)}{c.row}")
+        for sheet, changes in result.changes.cells.items()
+        for c in changes
+        if isinstance(c.value, (int, float)) and not isinstance(c.value, bool)
+    }
+    print(format_report(result.plans, figures), end="")
     for line in report.messages():
         print(line)
-    print(f"\n{result.written} chiffre(s) écrit(s) ; détail dans la feuille « Contrôles ».")
+    recalculated = sum(1 for sheet, changes in result.recalculation.changes.cells.items()
+                       for c in changes if c.value is not UNSET)  # fmt: skip
+    print(
+        f"\n{result.written} chiffre(s) InserJeunes écrit(s) ; le recalcul qui suit a mis à jour "
+        f"{recalculated} cellule(s) des feuilles de site ; détail dans la feuille « Contrôles »."
+    )
     print(f"Écrit : {target}")
     return EXIT_OK
 

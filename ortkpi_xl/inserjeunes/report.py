@@ -8,7 +8,7 @@ shown (no terminal escape sequences).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 from ..fields import FIELD_BY_KEY
 from .plan import Action, CellPlan, InserJeunesPlan, Pending, Reason
@@ -47,8 +47,13 @@ def format_files(files: Iterable[ImportedFile]) -> str:
     return "\n".join(lines)
 
 
-def format_report(plans: InserJeunesPlan | Sequence[InserJeunesPlan]) -> str:
-    """The whole report: files read once, then each site's plan."""
+def format_report(
+    plans: InserJeunesPlan | Sequence[InserJeunesPlan],
+    filled: Collection[tuple[str, str]] = (),
+) -> str:
+    """The whole report: files read once, then each site's plan. ``filled``: the (sheet,
+    cell) the recalculation that follows the import fills with a figure (from the site's own
+    columns): those are not « en attente » any more, and are said apart."""
     if isinstance(plans, InserJeunesPlan):
         plans = [plans]
     if not plans:
@@ -56,18 +61,23 @@ def format_report(plans: InserJeunesPlan | Sequence[InserJeunesPlan]) -> str:
     parts = [format_files(plans[0].files)]
     shown_file_problems: set[Problem] = set()
     for plan in plans:
-        parts.append(_site(plan, shown_file_problems))
+        parts.append(_site(plan, shown_file_problems, frozenset(filled)))
     return "\n\n".join(parts) + "\n"
 
 
-def _site(plan: InserJeunesPlan, shown: set[Problem]) -> str:
+def _site(
+    plan: InserJeunesPlan, shown: set[Problem], filled: frozenset[tuple[str, str]] = frozenset()
+) -> str:
     uais = ", ".join(f"{u} ({r})" for u, r in plan.lookup) or "aucune UAI configurée"
     out = [f"Site « {clean_text(plan.site, 60)} » — UAI : {uais}"]
     writes = plan.cells(Action.FILL, Action.REPLACE)
     figures = [c for c in writes if c.field != "source"]
     kept = plan.cells(Action.KEEP)
     same = [c for c in plan.cells(Action.SAME) if c.field != "source"]
-    pending = [p for p in plan.pending if p.reason is not Reason.SMALL_COHORT]
+    by_recalculation = [p for p in plan.pending if p.cell and (plan.site, p.cell) in filled]
+    pending = [
+        p for p in plan.pending if p.reason is not Reason.SMALL_COHORT and p not in by_recalculation
+    ]
     not_required = [p for p in plan.pending if p.reason is Reason.SMALL_COHORT]
     summary = [
         _count(len(figures), "chiffre") + " à écrire",
@@ -117,6 +127,14 @@ def _site(plan: InserJeunesPlan, shown: set[Problem]) -> str:
             plan,
         )
     _section(out, "Déjà à jour", same, plan)
+    if by_recalculation:
+        cells = ", ".join(p.cell or "" for p in by_recalculation[:12])
+        rest = len(by_recalculation) - 12
+        more = f" et {rest} autre{'s' if rest > 1 else ''}" if rest > 0 else ""
+        out.append(
+            f"{_INDENT}Rempli par le recalcul, à partir des colonnes du site "
+            f"({len(by_recalculation)}) : {cells}{more}."
+        )
     _pending(out, "Reste en attente", pending, plan)
     _pending(out, "Non exigé (petite promotion)", not_required, plan)
 
@@ -126,8 +144,8 @@ def _site(plan: InserJeunesPlan, shown: set[Problem]) -> str:
         out.append(f"{_INDENT}Problèmes ({len(problems)}) :")
         for problem in problems:
             out.append(f"{_INDENT * 2}• [{problem.severity.value}] {clean_text(str(problem), 400)}")
-    if not writes:
-        out.append(f"{_INDENT}Rien à écrire dans le classeur pour ce site.")
+    if not writes and not by_recalculation:
+        out.append(f"{_INDENT}Aucun chiffre InserJeunes à écrire pour ce site.")
     return "\n".join(out)
 
 
