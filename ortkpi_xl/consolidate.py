@@ -313,21 +313,8 @@ def _programme_duplicates(sites: list[SiteCopy]) -> list[Issue]:
         seen: set[tuple[str, str]] = set()
         for programme in site.programmes:
             key = programme_key(programme)
-            if not key[0]:
-                continue
-            if key in seen:
-                issues.append(
-                    Issue(
-                        Severity.ERREUR,
-                        site.source.name,
-                        site.sheet,
-                        "formation_en_double",
-                        f"« {programme.label} » {programme.promotion} figure deux fois pour le "
-                        f"site « {site.name} » : ses effectifs compteraient deux fois dans les "
-                        "taux regroupés — supprimez le doublon ou corrigez la promotion.",
-                    )
-                )
-                continue
+            if not key[0] or key in seen:
+                continue  # two tables of one sheet (CFA, FPA) are two populations, not a double
             seen.add(key)
             everywhere.setdefault(key, []).append((site, programme))
     for entries in everywhere.values():

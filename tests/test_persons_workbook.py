@@ -295,6 +295,9 @@ def test_consolidation_carries_what_the_sites_typed(tmp_path):
     assert edt["CAP IFCA"].results["insertion_emploi"].value == pytest.approx(0.30)
     assert edt["CAP IFCA"].results["va"].value == pytest.approx(-0.2)
     assert len(sites[TLS].programmes) == 25  # no sum row
+    # Toulouse's CFA and FPA tables share programmes: two populations, not a blocking double
+    issues = [[c.value for c in row] for row in load_workbook(network)["Consolidation"].iter_rows()]
+    assert not [r for r in issues if r[1] == TLS and r[2] == "erreur"], issues
 
 
 def test_the_excel_buttons_read_the_seed_as_the_command_line_does(seed, done):
