@@ -17,6 +17,18 @@ _WIDE = Context(prec=400)  # room for any float's digits (up to 1.8e308) plus de
 _cached = lru_cache(maxsize=65_536)
 
 
+def wrapped_lines(text: str, per_line: float) -> int:
+    """Lines a text needs when wrapped at ``per_line`` characters (words never broken): the
+    row heights of wrapped cells are estimated from it."""
+    count, used = 1, 0
+    for word in text.split():
+        if used and used + 1 + len(word) > per_line:
+            count, used = count + 1, len(word)
+        else:
+            used += len(word) + (1 if used else 0)
+    return count
+
+
 def excel_round(value: float, digits: int = 0) -> Decimal:
     """``ROUND(value; digits)`` as Excel computes it: half away from zero, 15 digits."""
     if not math.isfinite(value):

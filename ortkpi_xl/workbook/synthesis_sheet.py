@@ -25,7 +25,7 @@ from collections.abc import Iterable, Sequence
 
 from ..config import Config
 from ..engine import Outcome, Result
-from ..formatting import format_mark, format_number
+from ..formatting import format_mark, format_number, wrapped_lines
 from ..indicators import INDICATOR_BY_KEY, Indicator, Rule
 from ..official import (
     FIGURE_BY_KEY,
@@ -98,17 +98,6 @@ _NOTE = CellStyle(italic=True, colour=GREY_TEXT)
 _GROUP = CellStyle(bold=True, fill="D9E1F2")
 _HEADER_TEXT = CellStyle(size=9)
 _TYPED = CellStyle(align="center", italic=True, colour=GREY_TEXT)
-
-
-def _wrapped_lines(text: str, per_line: float) -> int:
-    """Lines a text needs when wrapped at ``per_line`` characters (words never broken)."""
-    count, used = 1, 0
-    for word in text.split():
-        if used and used + 1 + len(word) > per_line:
-            count, used = count + 1, len(word)
-        else:
-            used += len(word) + (1 if used else 0)
-    return count
 
 
 def _column_cm(width_chars: float) -> float:
@@ -196,7 +185,7 @@ class _Builder:
             if isinstance(label, str) and label:
                 self.style(row, column, _HEADER_TEXT)
                 width = self.widths[column - 1] if column <= len(self.widths) else 8.43
-                lines = max(lines, _wrapped_lines(label, width * 1.45))
+                lines = max(lines, wrapped_lines(label, width * 1.45))
         self.heights[row] = 11.5 * lines + 4
         return row
 
@@ -727,13 +716,13 @@ def _site_block(b: _Builder, site: Summary) -> None:
             width = b.widths[4 + offset] if 4 + offset < len(b.widths) else 10.0
             if isinstance(value, str) and len(value) > width * 1.1:  # a typed status, whole
                 style = CellStyle(align="center", wrap=True, size=9)
-                lines = _wrapped_lines(value, width * 1.3)
+                lines = wrapped_lines(value, width * 1.3)
                 b.heights[row] = max(b.heights.get(row, 15.0), 12.0 * lines + 3)
             b.style(row, 5 + offset, style)
             typed = typed or was_typed
         if len(label) > b.widths[0] * 1.1:  # a long programme name, whole
             b.style(row, 1, CellStyle(wrap=True))
-            lines = _wrapped_lines(label, b.widths[0] * 1.15)
+            lines = wrapped_lines(label, b.widths[0] * 1.15)
             b.heights[row] = max(b.heights.get(row, 15.0), 15.0 * lines)
     notes = [
         f"* moins de {config.seuil_petit_effectif} entrants : un apprenti pèse lourd dans les "

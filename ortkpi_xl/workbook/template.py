@@ -19,6 +19,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..config import Config
 from ..fields import FIELDS, Kind
+from ..formatting import wrapped_lines
 from ..indicators import INDICATORS
 from .reader import read_workbook
 from .recalc import CONTROLS_SHEET, controls_sheet, recalculate
@@ -177,14 +178,7 @@ def _site_sheet(wb: Workbook, site: str, rows: list[dict[str, str]], config: Con
 
 def _lines(text: str, width: float) -> int:
     """Lines a wrapped text needs in a column ``width`` characters wide."""
-    per_line = max(int(width * 1.15) - 1, 4)
-    count, used = 1, 0
-    for word in text.split():
-        if used and used + 1 + len(word) > per_line:
-            count, used = count + 1, len(word)
-        else:
-            used += len(word) + (1 if used else 0)
-    return count
+    return wrapped_lines(text, max(int(width * 1.15) - 1, 4))
 
 
 def _print_setup(ws, *, landscape: bool, pages_wide: int = 1) -> None:

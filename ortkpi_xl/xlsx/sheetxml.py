@@ -636,6 +636,41 @@ class SheetPatcher:
         edits.append((span.tag.start, span.tag.end, set_attr(start, "ref", new)))
 
 
+# the children of <worksheet> in the order the schema requires (CT_Worksheet), from
+# <conditionalFormatting> on: an element the tool adds goes before the first of its followers
+_WORKSHEET_TAIL = (
+    "conditionalFormatting",
+    "dataValidations",
+    "hyperlinks",
+    "printOptions",
+    "pageMargins",
+    "pageSetup",
+    "headerFooter",
+    "rowBreaks",
+    "colBreaks",
+    "customProperties",
+    "cellWatches",
+    "ignoredErrors",
+    "smartTags",
+    "drawing",
+    "legacyDrawing",
+    "legacyDrawingHF",
+    "drawingHF",
+    "picture",
+    "oleObjects",
+    "controls",
+    "webPublishItems",
+    "tableParts",
+    "extLst",
+    "AlternateContent",
+)
+
+
+def followers(local: str) -> tuple[str, ...]:
+    """The children of <worksheet> the schema puts after ``local`` (for ``insert_before``)."""
+    return _WORKSHEET_TAIL[_WORKSHEET_TAIL.index(local) + 1 :]
+
+
 def insert_before(sheet: SheetPart, locals_after: tuple[str, ...]) -> int:
     """Where to insert a new top-level element that must precede ``locals_after``."""
     for span in sheet.kids:

@@ -12,14 +12,14 @@ from ...workbook.changes import CellChange
 from ..marking import note_step
 from ..notes import SheetNotes
 from ..opc import CT_COMMENTS, CT_VML, REL_COMMENTS, REL_VML
-from ..sheetxml import cell_ref, insert_before, parse_ref
+from ..sheetxml import cell_ref, followers, insert_before, parse_ref
 from ..xmlscan import XmlProblem
 from ..xmlwrite import element
 from .base import Planning
 from .book import rid_attrs
 from .sheet import EditedSheet
 
-# children of <worksheet> the schema puts after <legacyDrawing> (CT_Worksheet)
+AFTER_LEGACY_DRAWING = followers("legacyDrawing")
 AFTER_LEGACY_DRAWING = (
     "legacyDrawingHF",
     "drawingHF",

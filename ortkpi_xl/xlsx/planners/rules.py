@@ -14,13 +14,13 @@ import re
 from ...workbook.changes import PendingRule
 from ..condformat import Rule, is_tool_rule, priority_of, rule_xml, rules_of
 from ..plan import RuleEdit
-from ..sheetxml import SheetPart, insert_before
+from ..sheetxml import SheetPart, followers, insert_before
 from ..styles import highlight_dxf
 from .base import Planning
 from .sheet import EditedSheet
 
 _PRIORITY = re.compile(rb"""<(?:[\w.-]+:)?cfRule\b[^>]*?\spriority\s*=\s*["'](\d+)["']""")
-# children of <worksheet> the schema puts after <conditionalFormatting> (CT_Worksheet)
+AFTER_CONDITIONAL_FORMATTING = followers("conditionalFormatting")
 AFTER_CONDITIONAL_FORMATTING = (
     "dataValidations",
     "hyperlinks",
