@@ -20,17 +20,6 @@ from .book import rid_attrs
 from .sheet import EditedSheet
 
 AFTER_LEGACY_DRAWING = followers("legacyDrawing")
-AFTER_LEGACY_DRAWING = (
-    "legacyDrawingHF",
-    "drawingHF",
-    "picture",
-    "oleObjects",
-    "controls",
-    "webPublishItems",
-    "tableParts",
-    "extLst",
-    "AlternateContent",
-)
 
 
 def plan_notes(planning: Planning, work: EditedSheet, changes: list[CellChange]) -> None:

@@ -21,31 +21,6 @@ from .sheet import EditedSheet
 
 _PRIORITY = re.compile(rb"""<(?:[\w.-]+:)?cfRule\b[^>]*?\spriority\s*=\s*["'](\d+)["']""")
 AFTER_CONDITIONAL_FORMATTING = followers("conditionalFormatting")
-AFTER_CONDITIONAL_FORMATTING = (
-    "dataValidations",
-    "hyperlinks",
-    "printOptions",
-    "pageMargins",
-    "pageSetup",
-    "headerFooter",
-    "rowBreaks",
-    "colBreaks",
-    "customProperties",
-    "cellWatches",
-    "ignoredErrors",
-    "smartTags",
-    "drawing",
-    "legacyDrawing",
-    "legacyDrawingHF",
-    "drawingHF",
-    "picture",
-    "oleObjects",
-    "controls",
-    "webPublishItems",
-    "tableParts",
-    "extLst",
-    "AlternateContent",
-)
 
 
 def plan_rule(planning: Planning, work: EditedSheet, rule: PendingRule) -> None:
