@@ -192,8 +192,10 @@ def _valider(book) -> str:
     data, registry = read_book(book, config)
     if not data.tables:
         raise InputDataError("Aucune feuille de site reconnue dans ce classeur.")
-    ask_person_notes(book, data, compute_tables(data, config, validating=True), registry)
-    findings = validate(data, config)
+    results = compute_tables(data, config, validating=True)
+    if ask_person_notes(book, data, results, registry):
+        results = None  # figures under someone's note are kept: plan again
+    findings = validate(data, config, results)
     apply_book(
         book, ChangeSet(owned_sheets=[controls_sheet(findings)]), registry, config, data=data
     )

@@ -414,6 +414,12 @@ def test_a_contradicted_figure_under_someones_note_is_kept_by_the_buttons(tmp_pa
     assert answer and "1 erreur(s)" in answer
     controls = next(s for s in after["sheets"] if s["name"] == "Contrôles")["values"]
     assert any("gardées telles quelles" in str(v) for line in controls for v in line)
+    # Valider tells the same story: no promise to keep the old value in a note
+    _, _, actions = click(payload, buttons.valider)
+    checked = apply_actions(payload, actions)
+    controls = next(s for s in checked["sheets"] if s["name"] == "Contrôles")["values"]
+    texts = " ".join(str(v) for line in controls for v in line)
+    assert "gardées telles quelles" in texts and "gardera l'ancienne valeur" not in texts
 
 
 def test_an_ambiguous_rate_is_an_error_for_the_buttons_too(tmp_path):

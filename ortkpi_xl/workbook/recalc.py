@@ -254,9 +254,13 @@ def _findings(book: WorkbookData, results: list[TableResult]) -> list[Finding]:
 
 
 @paused_gc()
-def validate(book: WorkbookData, config: Config) -> list[Finding]:
-    """Every finding of the spec for the workbook as it is (what Recalculer would change)."""
-    results = compute_tables(book, config, validating=True)
+def validate(
+    book: WorkbookData, config: Config, results: list[TableResult] | None = None
+) -> list[Finding]:
+    """Every finding of the spec for the workbook as it is (what Recalculer would change).
+    ``results``: ``compute_tables(book, config, validating=True)`` when already done."""
+    if results is None:
+        results = compute_tables(book, config, validating=True)
     findings = _findings(book, results)
     findings += readiness_findings(book, results, findings, config)  # each site's state
     return sorted(findings, key=sort_key)
